@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* GNU C predefines "linux" as 1; the spec has a field of that name.  */
+#undef linux
+
 #define OCI_SPEC_VERSION "1.3.0"
 #define OCI_SPEC_VERSION_MIN "1.0.0"
 

@@ -1,1 +1,80 @@
-#pragma once
+/* ocirt: container operations used by the verbs.  */
+#ifndef OCIRT_CONTAINER_H
+#define OCIRT_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "error.h"
+#include "spec.h"
+
+struct ocirt_create_opts
+{
+  const char *root;
+  const char *id;
+  const char *bundle;         /* default "." */
+  const char *console_socket; /* create with a terminal */
+  const char *pid_file;
+  int preserve_fds;
+  bool no_pivot;
+  bool no_new_keyring;
+  bool keep_pty;              /* foreground run: keep the pty master */
+};
+
+struct ocirt_created
+{
+  int pid;      /* container init, host pid */
+  int pidfd;    /* pidfd of pid, -1 if unavailable */
+  int master;   /* pty master when keep_pty and process.terminal, else -1 */
+};
+
+int ocirt_container_create (const struct ocirt_create_opts *o,
+                            struct ocirt_created *out, ocirt_error_t *err);
+
+/* Start a created container; returns when the user process runs (its
+   execve succeeded) and the poststart hooks ran.  */
+int ocirt_container_start (const char *root, const char *id,
+                           ocirt_error_t *err);
+
+/* State JSON of a container (malloc'd).  */
+int ocirt_container_state (const char *root, const char *id, char **json,
+                           ocirt_error_t *err);
+
+int ocirt_container_kill (const char *root, const char *id, int sig, bool all,
+                          ocirt_error_t *err);
+
+int ocirt_container_delete (const char *root, const char *id, bool force,
+                            ocirt_error_t *err);
+
+struct ocirt_list_entry
+{
+  char *id;
+  int pid;
+  char *status;
+  char *bundle;
+  char *created;
+  char *owner;
+};
+
+int ocirt_container_list (const char *root, struct ocirt_list_entry **out,
+                          size_t *n, ocirt_error_t *err);
+void ocirt_list_free (struct ocirt_list_entry *l, size_t n);
+
+/* Signal names: "TERM", "SIGTERM", "term", "15".  Returns the number or
+   -1.  */
+int ocirt_signal_parse (const char *s);
+
+/* Entry of the hidden `init` verb: never returns on success.  */
+int ocirt_init_main (int sync_fd);
+
+/* Parameters of the CONFIG message (runtime -> init).  */
+#define OCIRT_INIT_NO_PIVOT 0x1
+#define OCIRT_INIT_NO_NEW_KEYRING 0x2
+struct ocirt_init_params
+{
+  uint32_t flags;
+  int32_t preserve_fds;
+  int32_t listen_fds;
+  /* NUL-terminated strings follow: id, bundle, rootfs.  */
+};
+
+#endif
