@@ -55,7 +55,7 @@ ocirt_cmd_features (struct ocirt_global *g, int argc, char **argv)
   cleanup_error ocirt_error_t err = { 0, NULL };
   int c;
 
-  (void) g;
+  (void)g;
   while ((c = getopt_long (argc, argv, "+h", features_options, NULL)) != -1)
     switch (c)
       {

@@ -50,8 +50,7 @@ write_config (const char *bundle, const char *json, ocirt_error_t *err)
   fd = openat (dirfd, "config.json",
                O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
   if (fd < 0 && errno == EEXIST)
-    return ocirt_error_set (err, 0, "config.json already exists in %s",
-                            bundle);
+    return ocirt_error_set (err, 0, "config.json already exists in %s", bundle);
   if (fd < 0)
     return ocirt_error_set (err, errno, "create \"%s/config.json\"", bundle);
   if (ocirt_write_all (fd, json, strlen (json)) < 0)
@@ -73,7 +72,7 @@ ocirt_cmd_spec (struct ocirt_global *g, int argc, char **argv)
   bool rootless = false;
   int c;
 
-  (void) g;
+  (void)g;
   while ((c = getopt_long (argc, argv, "+b:h", spec_options, NULL)) != -1)
     switch (c)
       {

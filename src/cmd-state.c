@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "cmd-simple.h"
@@ -37,7 +38,8 @@ ocirt_cmd_state (struct ocirt_global *g, int argc, char **argv)
       return 1;
     }
   fputs (json, stdout);
-  fputc ('\n', stdout);
+  if (*json == '\0' || json[strlen (json) - 1] != '\n')
+    fputc ('\n', stdout);
   free (json);
   return 0;
 }

@@ -8,8 +8,9 @@
 /* Run hooks[0..n) in order, each with the state JSON on stdin, its args
    and env, killed at its timeout.  kind names the hook list in messages
    ("prestart", "createRuntime", ...).  The first failure stops and
-   returns -1 with "KIND hook #I (PATH): exit status 3: <stderr tail>" or
-   "... timed out after Ns".  */
+   returns -1 with 'KIND hook #I ("PATH"): exit status 3: <output tail>',
+   '...: killed by signal 9', '...: timed out after N s' or '...: exec'
+   (errnum set).  The tail is the last 1 KiB of stdout+stderr merged.  */
 int ocirt_hooks_run (const char *kind, const oci_hook *hooks, size_t n,
                      const char *state_json, ocirt_error_t *err);
 

@@ -68,7 +68,11 @@ receive_config (struct init_state *s, ocirt_error_t *err)
       off = (size_t) (e - m.payload) + 1;
     }
   s->fifo_fd = m.fds[1];
-  r = ocirt_read_fd (m.fds[0], SIZE_MAX / 2, &buf, &len);
+  /* The runtime wrote the memfd: its offset is at the end.  */
+  if (lseek (m.fds[0], 0, SEEK_SET) < 0)
+    r = -errno;
+  else
+    r = ocirt_read_fd (m.fds[0], SIZE_MAX / 2, &buf, &len);
   close (m.fds[0]);
   if (r < 0)
     return ocirt_error_set (err, -r, "read config");
@@ -353,7 +357,13 @@ wait_start_and_exec (struct init_state *s, const char *exe)
       ocirt_write_all (fd, text, strlen (text));
       _exit (125);
     }
-  execve (exe, s->spec->process->args, process_env (s));
+  {
+    const oci_process *p = s->spec->process;
+    char **argv = xcalloc (p->args_len + 1, sizeof (char *));
+    for (size_t i = 0; i < p->args_len; i++)
+      argv[i] = p->args[i];
+    execve (exe, argv, process_env (s));
+  }
   {
     char msg[PATH_MAX + 128];
     int n = snprintf (msg, sizeof msg, "exec: \"%s\": %s",

@@ -3,6 +3,7 @@
 #define OCIRT_PROCATTR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "error.h"
 #include "spec.h"
 
@@ -20,8 +21,7 @@ int ocirt_apply_process_attrs (const oci_process *p, const oci_linux *l,
                                ocirt_error_t *err);
 
 /* execCPUAffinity.initial: called before the cgroup join (exec).  */
-int ocirt_apply_cpu_affinity_initial (const oci_process *p,
-                                      ocirt_error_t *err);
+int ocirt_apply_cpu_affinity_initial (const oci_process *p, ocirt_error_t *err);
 
 /* cwd: chdir, then getcwd() must lie inside the root (CVE-2024-21626).  */
 int ocirt_apply_cwd (const oci_process *p, ocirt_error_t *err);
@@ -40,6 +40,10 @@ char *ocirt_find_executable (const oci_process *p, ocirt_error_t *err);
 
 /* Mark every fd >= 3 + preserve_fds close-on-exec.  */
 int ocirt_close_fds_on_exec (int preserve_fds, ocirt_error_t *err);
+
+/* Parse a cpu or node list ("0-3,7") into a bitmask of nbits bits.
+   Strict: digits, '-' and ',' only.  Returns 0 or -EINVAL/-ERANGE.  */
+int ocirt_parse_cpu_list (const char *list, unsigned long *bits, size_t nbits);
 
 /* Capability name <-> number (libcap when built with it).  */
 int ocirt_cap_from_name (const char *name);

@@ -24,6 +24,12 @@ int ocirt_terminal_make_stdio (int peer, ocirt_error_t *err);
 int ocirt_console_socket_send (const char *path, int master,
                                ocirt_error_t *err);
 
+/* The same message on an already connected AF_UNIX socket (e.g. the
+   init's sync socket, for foreground run/exec with a terminal), and its
+   receiving side: returns the received fd (O_CLOEXEC) or -1.  */
+int ocirt_terminal_send_fd (int sock, int fd, ocirt_error_t *err);
+int ocirt_terminal_recv_fd (int sock, ocirt_error_t *err);
+
 /* Foreground run/exec with a terminal: put the caller's terminal (fd) in
    raw mode, saving the old settings in *saved; restore them.  */
 struct termios;
