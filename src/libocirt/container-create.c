@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
+#include "seccomp.h"
 #include "selfexe.h"
 #include "state.h"
 #include "sync.h"
@@ -42,6 +43,7 @@ struct create_ctx
   pid_t child;   /* the process we forked */
   pid_t pid;     /* the container init */
   int master;
+  struct ocirt_seccomp_prog seccomp;
   bool state_dir_made;
   bool cgroup_made;
 };
@@ -226,10 +228,11 @@ send_config (struct create_ctx *c, ocirt_error_t *err)
   char buf[OCIRT_SYNC_MAX];
   struct ocirt_init_params p = { 0 };
   const char *strs[] = { c->o->id, c->bundle, c->rootfs };
-  cleanup_close int cfd = -1, fifo = -1;
+  cleanup_close int cfd = -1, fifo = -1, sfd = -1;
   size_t off = sizeof p;
   const char *lfds = getenv ("LISTEN_FDS");
-  int fds[2];
+  int fds[3];
+  int nfds = 2;
 
   if (c->o->no_pivot)
     p.flags |= OCIRT_INIT_NO_PIVOT;
@@ -259,7 +262,24 @@ send_config (struct create_ctx *c, ocirt_error_t *err)
     return ocirt_error_set (err, errno, "open exec fifo");
   fds[0] = cfd;
   fds[1] = fifo;
-  return ocirt_sync_send (c->sync_fd, OCIRT_SYNC_CONFIG, buf, off, fds, 2,
+  if (c->seccomp.len > 0)
+    {
+      sfd = memfd_create ("ocirt-seccomp", MFD_CLOEXEC);
+      if (sfd < 0
+          || ocirt_write_all (sfd, c->seccomp.filter, c->seccomp.len * 8) < 0
+          || lseek (sfd, 0, SEEK_SET) < 0)
+        return ocirt_error_set (err, errno, "pass the seccomp program");
+      fds[nfds++] = sfd;
+    }
+  /* Flags are set on the copy already placed in buf.  */
+  {
+    struct ocirt_init_params *pp = (struct ocirt_init_params *) buf;
+    if (c->seccomp.len > 0)
+      pp->flags |= OCIRT_INIT_SECCOMP;
+    if (c->seccomp.has_notify)
+      pp->flags |= OCIRT_INIT_SECCOMP_NOTIFY;
+  }
+  return ocirt_sync_send (c->sync_fd, OCIRT_SYNC_CONFIG, buf, off, fds, nfds,
                           err);
 }
 
@@ -391,6 +411,25 @@ sync_loop (struct create_ctx *c, ocirt_error_t *err)
           else
             c->master = m.fds[0];
           break;
+        case OCIRT_SYNC_SECCOMP_FD:
+          {
+            cleanup_free char *json = NULL;
+            int rr;
+
+            if (m.nfds != 1)
+              {
+                ocirt_sync_close_fds (&m);
+                return ocirt_error_set (err, EPROTO,
+                                        "sync: seccomp message without fd");
+              }
+            json = creating_state_json (c);
+            rr = ocirt_seccomp_send_listener (c->spec->linux->seccomp,
+                                              m.fds[0], c->pid, json, err);
+            close (m.fds[0]);
+            if (rr < 0)
+              return -1;
+            break;
+          }
         case OCIRT_SYNC_WARNING:
           ocirt_warn ("%s", m.payload);
           break;
@@ -504,6 +543,7 @@ release (struct create_ctx *c)
   free (c->bundle);
   free (c->rootfs);
   free (c->cgroup_path);
+  ocirt_seccomp_prog_release (&c->seccomp);
   if (c->dirfd >= 0)
     close (c->dirfd);
   if (c->lockfd >= 0)
@@ -524,6 +564,8 @@ do_create (struct create_ctx *c, ocirt_error_t *err)
     return -1;
   c->state_dir_made = true;
   if (make_fifo (c, err) < 0)
+    return -1;
+  if (ocirt_seccomp_compile (c->spec->linux->seccomp, &c->seccomp, err) < 0)
     return -1;
   c->cgroup_path = ocirt_cgroup_path_for (c->spec->linux, c->o->id, err);
   if (c->cgroup_path == NULL)

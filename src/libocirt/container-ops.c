@@ -20,15 +20,8 @@
 
 #define CONFIG_MAX (16 * 1024 * 1024)
 
-struct opened
-{
-  int dirfd;
-  int lockfd;
-  struct ocirt_state st;
-};
-
-static void
-opened_release (struct opened *o)
+void
+ocirt_opened_release (struct ocirt_opened *o)
 {
   if (o->dirfd >= 0)
     close (o->dirfd);
@@ -37,9 +30,9 @@ opened_release (struct opened *o)
   ocirt_state_release (&o->st);
 }
 
-static int
-open_container (const char *root, const char *id, bool exclusive,
-                struct opened *o, ocirt_error_t *err)
+int
+ocirt_container_open (const char *root, const char *id, bool exclusive,
+                      struct ocirt_opened *o, ocirt_error_t *err)
 {
   o->dirfd = -1;
   o->lockfd = -1;
@@ -52,8 +45,8 @@ open_container (const char *root, const char *id, bool exclusive,
   return 0;
 }
 
-static oci_spec *
-load_saved_config (int dirfd, ocirt_error_t *err)
+oci_spec *
+ocirt_container_saved_config (int dirfd, ocirt_error_t *err)
 {
   cleanup_free char *buf = NULL, *perr = NULL;
   size_t len;
@@ -72,8 +65,8 @@ load_saved_config (int dirfd, ocirt_error_t *err)
   return s;
 }
 
-static int
-pidfd_of (const struct ocirt_state *st)
+int
+ocirt_container_pidfd (const struct ocirt_state *st)
 {
   int fd = (int) syscall (SYS_pidfd_open, st->pid, 0);
 
@@ -153,7 +146,7 @@ await_exec (int fifo, int pidfd, const char *id, ocirt_error_t *err)
 }
 
 static int
-run_poststart (struct opened *o, ocirt_error_t *err)
+run_poststart (struct ocirt_opened *o, ocirt_error_t *err)
 {
   oci_spec *s;
   cleanup_free char *json = NULL;
@@ -161,7 +154,7 @@ run_poststart (struct opened *o, ocirt_error_t *err)
 
   if (!o->st.has_poststart)
     return 0;
-  s = load_saved_config (o->dirfd, err);
+  s = ocirt_container_saved_config (o->dirfd, err);
   if (s == NULL)
     return -1;
   json = ocirt_state_json (&o->st, "running", false);
@@ -174,12 +167,12 @@ run_poststart (struct opened *o, ocirt_error_t *err)
 int
 ocirt_container_start (const char *root, const char *id, ocirt_error_t *err)
 {
-  struct opened o;
+  struct ocirt_opened o;
   cleanup_close int fifo = -1, pidfd = -1;
   const char *status;
   int r = -1;
 
-  if (open_container (root, id, true, &o, err) < 0)
+  if (ocirt_container_open (root, id, true, &o, err) < 0)
     goto out;
   status = ocirt_state_status (o.dirfd, &o.st);
   if (strcmp (status, "created") != 0)
@@ -195,7 +188,7 @@ ocirt_container_start (const char *root, const char *id, ocirt_error_t *err)
       ocirt_error_set (err, errno, "open exec fifo of \"%s\"", id);
       goto out;
     }
-  pidfd = pidfd_of (&o.st);
+  pidfd = ocirt_container_pidfd (&o.st);
   if (pidfd < 0)
     {
       ocirt_error_set (err, 0, "container \"%s\": init is gone", id);
@@ -213,7 +206,7 @@ ocirt_container_start (const char *root, const char *id, ocirt_error_t *err)
       syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
     }
 out:
-  opened_release (&o);
+  ocirt_opened_release (&o);
   return r;
 }
 
@@ -221,16 +214,16 @@ int
 ocirt_container_state (const char *root, const char *id, char **json,
                        ocirt_error_t *err)
 {
-  struct opened o;
+  struct ocirt_opened o;
   int r = -1;
 
-  if (open_container (root, id, false, &o, err) == 0)
+  if (ocirt_container_open (root, id, false, &o, err) == 0)
     {
       *json = ocirt_state_json (&o.st, ocirt_state_status (o.dirfd, &o.st),
                                 true);
       r = 0;
     }
-  opened_release (&o);
+  ocirt_opened_release (&o);
   return r;
 }
 
@@ -283,12 +276,12 @@ int
 ocirt_container_kill (const char *root, const char *id, int sig, bool all,
                       ocirt_error_t *err)
 {
-  struct opened o;
+  struct ocirt_opened o;
   cleanup_close int pidfd = -1;
   const char *status;
   int r = -1;
 
-  if (open_container (root, id, true, &o, err) < 0)
+  if (ocirt_container_open (root, id, true, &o, err) < 0)
     goto out;
   status = ocirt_state_status (o.dirfd, &o.st);
   if (strcmp (status, "created") != 0 && strcmp (status, "running") != 0)
@@ -302,7 +295,7 @@ ocirt_container_kill (const char *root, const char *id, int sig, bool all,
       r = ocirt_cgroup_kill_all (o.st.cgroup_path, sig, err);
       goto out;
     }
-  pidfd = pidfd_of (&o.st);
+  pidfd = ocirt_container_pidfd (&o.st);
   if (pidfd < 0
       || syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
     {
@@ -312,7 +305,7 @@ ocirt_container_kill (const char *root, const char *id, int sig, bool all,
     }
   r = 0;
 out:
-  opened_release (&o);
+  ocirt_opened_release (&o);
   return r;
 }
 
@@ -329,7 +322,7 @@ wait_pidfd (int pidfd, int timeout_ms)
 }
 
 static void
-run_poststop (struct opened *o)
+run_poststop (struct ocirt_opened *o)
 {
   cleanup_error ocirt_error_t err = { 0 };
   cleanup_free char *json = NULL;
@@ -338,7 +331,7 @@ run_poststop (struct opened *o)
 
   if (!o->st.has_poststop)
     return;
-  s = load_saved_config (o->dirfd, &err);
+  s = ocirt_container_saved_config (o->dirfd, &err);
   if (s == NULL)
     {
       ocirt_log_error (&err);
@@ -356,11 +349,11 @@ int
 ocirt_container_delete (const char *root, const char *id, bool force,
                         ocirt_error_t *err)
 {
-  struct opened o;
+  struct ocirt_opened o;
   const char *status;
   int r = -1;
 
-  if (open_container (root, id, true, &o, err) < 0)
+  if (ocirt_container_open (root, id, true, &o, err) < 0)
     {
       /* A corrupt or half-written state: --force still cleans up.  */
       if (force && o.dirfd >= 0)
@@ -383,7 +376,7 @@ ocirt_container_delete (const char *root, const char *id, bool force,
                            id, status);
           goto out;
         }
-      pidfd = pidfd_of (&o.st);
+      pidfd = ocirt_container_pidfd (&o.st);
       if (pidfd >= 0)
         {
           syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
@@ -395,7 +388,7 @@ ocirt_container_delete (const char *root, const char *id, bool force,
   run_poststop (&o);
   r = ocirt_state_dir_remove (root, id, err);
 out:
-  opened_release (&o);
+  ocirt_opened_release (&o);
   return r;
 }
 

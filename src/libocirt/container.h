@@ -59,6 +59,22 @@ int ocirt_container_list (const char *root, struct ocirt_list_entry **out,
                           size_t *n, ocirt_error_t *err);
 void ocirt_list_free (struct ocirt_list_entry *l, size_t n);
 
+/* An opened, locked container (for verbs built on top of the state).  */
+#include "state.h"
+struct ocirt_opened
+{
+  int dirfd;
+  int lockfd;
+  struct ocirt_state st;
+};
+int ocirt_container_open (const char *root, const char *id, bool exclusive,
+                          struct ocirt_opened *o, ocirt_error_t *err);
+void ocirt_opened_release (struct ocirt_opened *o);
+/* The config.json saved by create.  */
+oci_spec *ocirt_container_saved_config (int dirfd, ocirt_error_t *err);
+/* pidfd of the init, checked against its start time; -1 with errno.  */
+int ocirt_container_pidfd (const struct ocirt_state *st);
+
 /* Signal names: "TERM", "SIGTERM", "term", "15".  Returns the number or
    -1.  */
 int ocirt_signal_parse (const char *s);
@@ -69,6 +85,8 @@ int ocirt_init_main (int sync_fd);
 /* Parameters of the CONFIG message (runtime -> init).  */
 #define OCIRT_INIT_NO_PIVOT 0x1
 #define OCIRT_INIT_NO_NEW_KEYRING 0x2
+#define OCIRT_INIT_SECCOMP 0x4        /* third fd: the BPF program */
+#define OCIRT_INIT_SECCOMP_NOTIFY 0x8
 struct ocirt_init_params
 {
   uint32_t flags;

@@ -18,6 +18,7 @@
 #include "namespaces.h"
 #include "procattr.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include "sync.h"
 #include "terminal.h"
 #include "util.h"
@@ -33,6 +34,10 @@ struct init_state
   oci_spec *spec;
   struct ocirt_init_ctx ctx;
   int listen_fds;
+  void *seccomp;          /* BPF program from the runtime */
+  size_t seccomp_len;     /* instructions */
+  bool seccomp_notify;
+  bool seccomp_loaded;
 };
 
 static int
@@ -48,7 +53,7 @@ receive_config (struct init_state *s, ocirt_error_t *err)
 
   if (ocirt_sync_expect (s->sync_fd, OCIRT_SYNC_CONFIG, &m, err) < 0)
     return -1;
-  if (m.nfds != 2 || m.len < sizeof p)
+  if (m.nfds < 2 || m.len < sizeof p)
     {
       ocirt_sync_close_fds (&m);
       return ocirt_error_set (err, EPROTO, "sync: malformed config message");
@@ -68,6 +73,18 @@ receive_config (struct init_state *s, ocirt_error_t *err)
       off = (size_t) (e - m.payload) + 1;
     }
   s->fifo_fd = m.fds[1];
+  if ((p.flags & OCIRT_INIT_SECCOMP) && m.nfds == 3)
+    {
+      cleanup_free char *prog = NULL;
+      size_t plen = 0;
+      r = ocirt_read_fd (m.fds[2], 1 << 20, &prog, &plen);
+      close (m.fds[2]);
+      if (r < 0)
+        return ocirt_error_set (err, -r, "read the seccomp program");
+      s->seccomp = steal_ptr (&prog);
+      s->seccomp_len = plen / 8;
+      s->seccomp_notify = p.flags & OCIRT_INIT_SECCOMP_NOTIFY;
+    }
   /* The runtime wrote the memfd: its offset is at the end.  */
   if (lseek (m.fds[0], 0, SEEK_SET) < 0)
     r = -errno;
@@ -265,6 +282,24 @@ send_warnings (struct init_state *s, char **warnings)
                      strlen (warnings[i]), NULL, 0, NULL);
 }
 
+static int
+load_seccomp (struct init_state *s, ocirt_error_t *err)
+{
+  cleanup_close int listener = -1;
+
+  if (s->seccomp_len == 0 || s->seccomp_loaded)
+    return 0;
+  if (ocirt_seccomp_load (s->spec->linux->seccomp, s->seccomp, s->seccomp_len,
+                          s->seccomp_notify, &listener, err)
+      < 0)
+    return -1;
+  s->seccomp_loaded = true;
+  if (listener >= 0)
+    return ocirt_sync_send (s->sync_fd, OCIRT_SYNC_SECCOMP_FD, NULL, 0,
+                            &listener, 1, err);
+  return 0;
+}
+
 static char **
 process_env (struct init_state *s)
 {
@@ -322,9 +357,16 @@ prepare (struct init_state *s, char **exe, ocirt_error_t *err)
     return -1;
   if (ocirt_apply_cwd (p, err) < 0)
     return -1;
+  /* Without no_new_privs the filter needs CAP_SYS_ADMIN: load it while
+     we still hold it.  A notify listener must reach the runtime before
+     create returns.  Otherwise it goes in last, just before execve.  */
+  if (!p->no_new_privileges && load_seccomp (s, err) < 0)
+    return -1;
   if (ocirt_apply_user_and_caps (p, true, &warnings, err) < 0)
     return -1;
   send_warnings (s, warnings);
+  if (s->seccomp_notify && load_seccomp (s, err) < 0)
+    return -1;
   if (ocirt_close_fds_on_exec (s->ctx.preserve_fds, err) < 0)
     return -1;
   return 1;
@@ -352,6 +394,12 @@ wait_start_and_exec (struct init_state *s, const char *exe)
   if (h && container_hooks (s, "startContainer", h->start_container,
                             h->start_container_len, &err)
                < 0)
+    {
+      cleanup_free char *text = ocirt_error_text (&err);
+      ocirt_write_all (fd, text, strlen (text));
+      _exit (125);
+    }
+  if (load_seccomp (s, &err) < 0)
     {
       cleanup_free char *text = ocirt_error_text (&err);
       ocirt_write_all (fd, text, strlen (text));

@@ -38,6 +38,7 @@ ocirt_sync_type_name (uint32_t type)
     [OCIRT_SYNC_CREATED] = "created",
     [OCIRT_SYNC_ERROR] = "error",
     [OCIRT_SYNC_WARNING] = "warning",
+    [OCIRT_SYNC_SECCOMP_FD] = "seccomp-fd",
   };
   if (type == 0 || type >= OCIRT_SYNC_TYPE_MAX)
     return "unknown";

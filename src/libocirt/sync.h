@@ -16,7 +16,8 @@
                                         PTY    (fd: terminal master)
                                         CREATED (waiting on the exec fifo)
                                         ERROR  (int32 errno + message)
-                                        WARNING (message, any time)  */
+                                        WARNING (message, any time)
+                                        SECCOMP_FD (fd: notify listener)  */
 #ifndef OCIRT_SYNC_H
 #define OCIRT_SYNC_H
 
@@ -39,6 +40,7 @@ enum ocirt_sync_type
   OCIRT_SYNC_CREATED,
   OCIRT_SYNC_ERROR,
   OCIRT_SYNC_WARNING,
+  OCIRT_SYNC_SECCOMP_FD,
   OCIRT_SYNC_TYPE_MAX
 };
 
