@@ -31,6 +31,11 @@ int ocirt_cmd_init (struct ocirt_global *g, int argc, char **argv);
 int ocirt_cmd_spec (struct ocirt_global *g, int argc, char **argv);
 int ocirt_cmd_features (struct ocirt_global *g, int argc, char **argv);
 int ocirt_cmd_unimplemented (struct ocirt_global *g, int argc, char **argv);
+int ocirt_cmd_update (struct ocirt_global *g, int argc, char **argv);
+int ocirt_cmd_pause (struct ocirt_global *g, int argc, char **argv);
+int ocirt_cmd_resume (struct ocirt_global *g, int argc, char **argv);
+int ocirt_cmd_ps (struct ocirt_global *g, int argc, char **argv);
+int ocirt_cmd_events (struct ocirt_global *g, int argc, char **argv);
 
 /* Print "Usage: ..." for a verb.  to_err: stderr (bad usage) or stdout
    (--help).  */

@@ -651,7 +651,18 @@ ocirt_cgroup_kill_all (const char *path, int sig, ocirt_error_t *err)
   if (ocirt_cgroup_hierarchies_load (&hs, err) < 0)
     return -1;
   if (sig == SIGKILL && try_cgroup_kill (&hs, path) == 0)
-    ret = 0;
+    {
+      /* Hybrid: cgroup.kill of the v2 tree, but a v1 freezer may hold the
+         tasks (a paused container): they die once thawed.  */
+      freezer f;
+
+      freezer_open (&hs, path, &f);
+      if (f.fd >= 0 && f.v1 && f.was_frozen)
+        freezer_set (&f, false);
+      if (f.fd >= 0)
+        close (f.fd);
+      ret = 0;
+    }
   else
     ret = signal_all (&hs, path, sig, err);
   ocirt_cgroup_hierarchies_free (&hs);

@@ -46,4 +46,29 @@ int ocirt_cgroup_destroy (const char *path, ocirt_error_t *err);
 /* Does the cgroup exist in any hierarchy?  (tests, delete recovery) */
 bool ocirt_cgroup_exists (const char *path);
 
+/* Write linux.resources (r may be NULL) into the cgroup: only the files
+   of fields that are set; v1 values converted on v2.  update: changing a
+   running container (update verb).  A value the kernel refuses fails
+   with the file and value in the message.  (cgroup-resources.c) */
+int ocirt_cgroup_apply_resources (const char *path, const oci_resources *r,
+                                  bool update, ocirt_error_t *err);
+
+/* cpu.shares -> cgroup v2 cpu.weight (crun's conversion).  */
+uint64_t ocirt_cgroup_shares_to_weight (uint64_t shares);
+
+/* Freeze (pause) or thaw (resume) every process of the cgroup; freezing
+   returns once the kernel reports the cgroup frozen.  (cgroup-freeze.c) */
+int ocirt_cgroup_freeze (const char *path, bool freeze, ocirt_error_t *err);
+
+/* Is the cgroup frozen (paused)?  */
+bool ocirt_cgroup_is_frozen (const char *path);
+
+/* OOM kills in the cgroup so far, -1 when the kernel does not say.  */
+int64_t ocirt_cgroup_oom_kills (const char *path);
+
+/* runc's stats event for `events` as JSON text (malloc'd).
+   (cgroup-stats.c) */
+char *ocirt_cgroup_stats_event (const char *path, const char *id,
+                                ocirt_error_t *err);
+
 #endif

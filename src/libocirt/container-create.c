@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
+#include "seccomp-cache.h"
 #include "seccomp.h"
 #include "selfexe.h"
 #include "state.h"
@@ -152,6 +153,9 @@ make_fifo (struct create_ctx *c, ocirt_error_t *err)
     }
   if (fchownat (c->dirfd, "exec.fifo", uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
     return ocirt_error_set (err, errno, "chown exec fifo");
+  /* The umask took the write bits; the container user must open it.  */
+  if (fchmodat (c->dirfd, "exec.fifo", 0622, 0) < 0)
+    return ocirt_error_set (err, errno, "chmod exec fifo");
   return 0;
 }
 
@@ -565,7 +569,9 @@ do_create (struct create_ctx *c, ocirt_error_t *err)
   c->state_dir_made = true;
   if (make_fifo (c, err) < 0)
     return -1;
-  if (ocirt_seccomp_compile (c->spec->linux->seccomp, &c->seccomp, err) < 0)
+  if (ocirt_seccomp_compile_cached (c->spec->linux->seccomp, c->o->root,
+                                    &c->seccomp, err)
+      < 0)
     return -1;
   c->cgroup_path = ocirt_cgroup_path_for (c->spec->linux, c->o->id, err);
   if (c->cgroup_path == NULL)
@@ -575,6 +581,12 @@ do_create (struct create_ctx *c, ocirt_error_t *err)
   if (ocirt_cgroup_create_and_enter (c->cgroup_path, c->child, err) < 0)
     return -1;
   c->cgroup_made = true;
+  if (ocirt_cgroup_apply_resources (c->cgroup_path,
+                                    c->spec->linux ? c->spec->linux->resources
+                                                   : NULL,
+                                    false, err)
+      < 0)
+    return -1;
   if (send_config (c, err) < 0)
     return -1;
   if (sync_loop (c, err) < 0)

@@ -182,16 +182,18 @@ ocirt_container_start (const char *root, const char *id, ocirt_error_t *err)
                        id, status);
       goto out;
     }
-  fifo = openat (o.dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fifo < 0)
-    {
-      ocirt_error_set (err, errno, "open exec fifo of \"%s\"", id);
-      goto out;
-    }
+  /* The pidfd first: opening the fifo releases the init, and a short
+     process may be gone before we could look at it.  */
   pidfd = ocirt_container_pidfd (&o.st);
   if (pidfd < 0)
     {
       ocirt_error_set (err, 0, "container \"%s\": init is gone", id);
+      goto out;
+    }
+  fifo = openat (o.dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    {
+      ocirt_error_set (err, errno, "open exec fifo of \"%s\"", id);
       goto out;
     }
   /* From the first byte on the container counts as running.  */

@@ -73,7 +73,10 @@ receive_config (struct init_state *s, ocirt_error_t *err)
       off = (size_t) (e - m.payload) + 1;
     }
   s->fifo_fd = m.fds[1];
-  if ((p.flags & OCIRT_INIT_SECCOMP) && m.nfds == 3)
+  if ((p.flags & OCIRT_INIT_SECCOMP) && m.nfds != 3)
+    return ocirt_error_set (err, EPROTO,
+                            "sync: config message without the seccomp program");
+  if (p.flags & OCIRT_INIT_SECCOMP)
     {
       cleanup_free char *prog = NULL;
       size_t plen = 0;
@@ -383,9 +386,13 @@ wait_start_and_exec (struct init_state *s, const char *exe)
   int fd;
 
   snprintf (path, sizeof path, "/proc/self/fd/%d", s->fifo_fd);
+  /* After a switch to another uid the kernel made us non-dumpable, which
+     makes our own /proc/self/fd unreachable; allow it for the open.  */
+  prctl (PR_SET_DUMPABLE, 1);
   do
     fd = open (path, O_WRONLY | O_CLOEXEC);
   while (fd < 0 && errno == EINTR);
+  prctl (PR_SET_DUMPABLE, 0);
   if (fd < 0)
     _exit (125);
   close (s->fifo_fd);

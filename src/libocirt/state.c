@@ -9,6 +9,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "cgroup.h"
 #include "state.h"
 #include "util.h"
 
@@ -367,6 +368,8 @@ ocirt_state_status (int dirfd, const struct ocirt_state *st)
 {
   if (!ocirt_pid_alive (st->pid, st->pid_start))
     return "stopped";
+  if (st->cgroup_path && ocirt_cgroup_is_frozen (st->cgroup_path))
+    return "paused";
   if (faccessat (dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return "created";
   return "running";

@@ -338,7 +338,9 @@ ocirt_write_file_atomic_at (int dirfd, const char *name, const void *buf,
                mode);
   if (fd < 0)
     return -errno;
-  if (ocirt_write_all (fd, buf, len) < 0 || fsync (fd) < 0)
+  /* No fsync: runtime state lives on tmpfs and means nothing after a
+     reboot; the rename alone makes readers see old or new, never half.  */
+  if (ocirt_write_all (fd, buf, len) < 0)
     {
       r = -errno;
       unlinkat (dirfd, tmp, 0);

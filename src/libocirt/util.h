@@ -74,7 +74,7 @@ int ocirt_read_file_at (int dirfd, const char *path, size_t max, char **out,
                         size_t *len);
 int ocirt_read_fd (int fd, size_t max, char **out, size_t *len);
 
-/* Write a whole file atomically: temp file in the same directory, fsync,
+/* Write a whole file atomically: temp file in the same directory, then
    rename.  Returns 0 or -errno.  */
 int ocirt_write_file_atomic_at (int dirfd, const char *name, const void *buf,
                                 size_t len, mode_t mode);
