@@ -27,6 +27,7 @@ int ocirt_cmd_kill (struct ocirt_global *g, int argc, char **argv);
 int ocirt_cmd_delete (struct ocirt_global *g, int argc, char **argv);
 int ocirt_cmd_run (struct ocirt_global *g, int argc, char **argv);
 int ocirt_cmd_list (struct ocirt_global *g, int argc, char **argv);
+int ocirt_cmd_exec (struct ocirt_global *g, int argc, char **argv);
 int ocirt_cmd_init (struct ocirt_global *g, int argc, char **argv);
 int ocirt_cmd_spec (struct ocirt_global *g, int argc, char **argv);
 int ocirt_cmd_features (struct ocirt_global *g, int argc, char **argv);

@@ -81,7 +81,7 @@ parse_interval (const char *s, long long *ms)
           if (strncmp (s, units[i].unit, l) == 0 && l > best)
             {
               best = l;
-              found = (int) i;
+              found = (int)i;
             }
         }
       if (found < 0)
@@ -89,7 +89,7 @@ parse_interval (const char *s, long long *ms)
       total += v * units[found].ms;
       s += best;
     }
-  *ms = (long long) total;
+  *ms = (long long)total;
   return total >= 1 ? 0 : -1;
 }
 
@@ -122,7 +122,7 @@ now_ms (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Has the container's init exited?  */

@@ -21,8 +21,8 @@ static const char resume_usage[]
 static int
 pause_or_resume (struct ocirt_global *g, int argc, char **argv, bool pause)
 {
-  static const struct option opts[] = { { "help", no_argument, NULL, 'h' },
-                                         { NULL, 0, NULL, 0 } };
+  static const struct option opts[]
+      = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
   cleanup_error ocirt_error_t err = { 0 };
   const char *verb = pause ? "pause" : "resume";
   const char *usage = pause ? pause_usage : resume_usage;

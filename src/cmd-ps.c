@@ -28,7 +28,7 @@ on_opt (int c, const char *arg, void *data)
 {
   if (c != 'f')
     return -1;
-  *(const char **) data = arg;
+  *(const char **)data = arg;
   return 0;
 }
 
@@ -74,13 +74,13 @@ line_pid (const char *line, int col, long *pid)
 static FILE *
 run_ps (char **args, int nargs, pid_t *child)
 {
-  char **argv = xcalloc ((size_t) nargs + 3, sizeof (char *));
+  char **argv = xcalloc ((size_t)nargs + 3, sizeof (char *));
   int fds[2];
   FILE *f;
 
-  argv[0] = (char *) "ps";
+  argv[0] = (char *)"ps";
   if (nargs == 0)
-    argv[1] = (char *) "-ef";
+    argv[1] = (char *)"-ef";
   for (int i = 0; i < nargs; i++)
     argv[i + 1] = args[i];
   if (pipe2 (fds, O_CLOEXEC) < 0)
@@ -192,7 +192,7 @@ ocirt_cmd_ps (struct ocirt_global *g, int argc, char **argv)
         }
       putchar ('[');
       for (size_t i = 0; i < n; i++)
-        printf ("%s%d", i ? "," : "", (int) pids[i]);
+        printf ("%s%d", i ? "," : "", (int)pids[i]);
       puts ("]");
       return 0;
     }

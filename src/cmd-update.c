@@ -106,7 +106,7 @@ parse_size (const char *s, int64_t *out)
   u = s + n;
   if (*u)
     {
-      const char *p = strchr (units, tolower ((unsigned char) *u));
+      const char *p = strchr (units, tolower ((unsigned char)*u));
       if (p == NULL)
         return -EINVAL;
       for (long i = 0; i < p - units; i++)
@@ -180,7 +180,7 @@ set_i64 (const char *flag, const char *val, bool *has, int64_t *out)
   return 0;
 }
 
-#define V(o, x) ((o)->val[(x) - OPT_BLKIO])
+#define V(o, x) ((o)->val[(x)-OPT_BLKIO])
 
 static int
 memory_flags (const struct update_opts *o, oci_resources *r)
@@ -217,8 +217,7 @@ cpu_flags (const struct update_opts *o, oci_resources *r)
   if (!any)
     return 0;
   oci_cpu *c = cpu (r);
-  if (set_u64 ("cpu-period", V (o, OPT_CPU_PERIOD), &c->has_period,
-               &c->period)
+  if (set_u64 ("cpu-period", V (o, OPT_CPU_PERIOD), &c->has_period, &c->period)
           < 0
       || set_i64 ("cpu-quota", V (o, OPT_CPU_QUOTA), &c->has_quota, &c->quota)
              < 0
@@ -265,7 +264,7 @@ other_flags (const struct update_opts *o, oci_resources *r)
       if (r->block_io == NULL)
         r->block_io = xzalloc (sizeof (*r->block_io));
       r->block_io->has_weight = true;
-      r->block_io->weight = (uint16_t) w;
+      r->block_io->weight = (uint16_t)w;
     }
   if (V (o, OPT_L3) || V (o, OPT_MB))
     {

@@ -25,7 +25,7 @@ static const struct verb verbs[] = {
   { "delete", ocirt_cmd_delete, false },
   { "run", ocirt_cmd_run, false },
   { "list", ocirt_cmd_list, false },
-  { "exec", ocirt_cmd_unimplemented, false },
+  { "exec", ocirt_cmd_exec, false },
   { "ps", ocirt_cmd_ps, false },
   { "pause", ocirt_cmd_pause, false },
   { "resume", ocirt_cmd_resume, false },

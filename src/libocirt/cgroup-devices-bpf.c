@@ -25,8 +25,7 @@ typedef struct
 } prog;
 
 static void
-emit (prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off,
-      int32_t imm)
+emit (prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
   struct bpf_insn *i;
 
@@ -94,7 +93,8 @@ access_mask (const char *a)
 }
 
 /* One rule: jumps past itself unless it matches; returns its verdict
-   when it does.  */
+   when it does.  Returns 1 when the rule matches everything (nothing
+   after it can run), else 0; -1 on error.  */
 static int
 rule_block (prog *p, const oci_device_cgroup *d, ocirt_error_t *err)
 {
@@ -113,8 +113,10 @@ rule_block (prog *p, const oci_device_cgroup *d, ocirt_error_t *err)
       emit (p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_2, 0, 0,
             type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
     }
-  if (type != 'a' && acc != (BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE
-                             | BPF_DEVCG_ACC_MKNOD))
+  if (type != 'a'
+      && acc
+             != (BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE
+                 | BPF_DEVCG_ACC_MKNOD))
     {
       /* Every requested access bit must be in the rule.  */
       emit (p, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0);
@@ -125,23 +127,23 @@ rule_block (prog *p, const oci_device_cgroup *d, ocirt_error_t *err)
   if (type != 'a' && d->has_major && d->major >= 0)
     {
       jumps[nj++] = p->n;
-      emit (p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0, (int32_t) d->major);
+      emit (p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0, (int32_t)d->major);
     }
   if (type != 'a' && d->has_minor && d->minor >= 0)
     {
       jumps[nj++] = p->n;
-      emit (p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, 0, (int32_t) d->minor);
+      emit (p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, 0, (int32_t)d->minor);
     }
   ret (p, d->allow ? 1 : 0);
   for (size_t i = 0; i < nj; i++)
-    p->v[jumps[i]].off = (int16_t) (p->n - jumps[i] - 1);
-  return 0;
+    p->v[jumps[i]].off = (int16_t)(p->n - jumps[i] - 1);
+  return nj == 0 ? 1 : 0;
 }
 
 static int
 bpf_sys (int cmd, union bpf_attr *attr)
 {
-  return (int) syscall (SYS_bpf, cmd, attr, sizeof *attr);
+  return (int)syscall (SYS_bpf, cmd, attr, sizeof *attr);
 }
 
 static int
@@ -153,15 +155,16 @@ load (const prog *p, ocirt_error_t *err)
 
   memset (&attr, 0, sizeof attr);
   attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-  attr.insns = (uint64_t) (uintptr_t) p->v;
-  attr.insn_cnt = (uint32_t) p->n;
-  attr.license = (uint64_t) (uintptr_t) "Apache";
-  attr.log_buf = (uint64_t) (uintptr_t) log;
+  attr.insns = (uint64_t)(uintptr_t)p->v;
+  attr.insn_cnt = (uint32_t)p->n;
+  attr.license = (uint64_t)(uintptr_t) "Apache";
+  attr.log_buf = (uint64_t)(uintptr_t)log;
   attr.log_size = sizeof log;
   attr.log_level = 1;
   fd = bpf_sys (BPF_PROG_LOAD, &attr);
   if (fd < 0)
-    return ocirt_error_set (err, errno, "load the device cgroup BPF program%s%s",
+    return ocirt_error_set (err, errno,
+                            "load the device cgroup BPF program%s%s",
                             *log ? ": " : "", log);
   return fd;
 }
@@ -173,9 +176,9 @@ attached (int cg, uint32_t *ids, uint32_t *n)
   union bpf_attr attr;
 
   memset (&attr, 0, sizeof attr);
-  attr.query.target_fd = (uint32_t) cg;
+  attr.query.target_fd = (uint32_t)cg;
   attr.query.attach_type = BPF_CGROUP_DEVICE;
-  attr.query.prog_ids = (uint64_t) (uintptr_t) ids;
+  attr.query.prog_ids = (uint64_t)(uintptr_t)ids;
   attr.query.prog_cnt = *n;
   if (bpf_sys (BPF_PROG_QUERY, &attr) < 0)
     return -errno;
@@ -195,8 +198,8 @@ detach_id (int cg, uint32_t id)
   if (pfd < 0)
     return;
   memset (&attr, 0, sizeof attr);
-  attr.target_fd = (uint32_t) cg;
-  attr.attach_bpf_fd = (uint32_t) pfd;
+  attr.target_fd = (uint32_t)cg;
+  attr.attach_bpf_fd = (uint32_t)pfd;
   attr.attach_type = BPF_CGROUP_DEVICE;
   bpf_sys (BPF_PROG_DETACH, &attr);
 }
@@ -206,8 +209,8 @@ res_devices_bpf (int dirfd, const oci_device_cgroup *rules, size_t n,
                  ocirt_error_t *err)
 {
   prog p = { 0 };
-  cleanup_close int cg = openat (dirfd, ".", O_RDONLY | O_DIRECTORY
-                                                 | O_CLOEXEC);
+  cleanup_close int cg
+      = openat (dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   cleanup_close int pfd = -1;
   uint32_t old[MAX_PROGS], nold = MAX_PROGS;
   union bpf_attr attr;
@@ -219,9 +222,12 @@ res_devices_bpf (int dirfd, const oci_device_cgroup *rules, size_t n,
   /* Last matching rule wins: test them from the last one back.  */
   for (size_t i = n; i-- > 0 && r == 0;)
     r = rule_block (&p, &rules[i], err);
-  if (r == 0)
+  if (r >= 0)
     {
-      ret (&p, 1);
+      /* The verifier refuses unreachable code: no default after a rule
+         that matches everything.  */
+      if (r == 0)
+        ret (&p, 1);
       pfd = load (&p, err);
     }
   free (p.v);
@@ -230,8 +236,8 @@ res_devices_bpf (int dirfd, const oci_device_cgroup *rules, size_t n,
   if (attached (cg, old, &nold) < 0)
     nold = 0;
   memset (&attr, 0, sizeof attr);
-  attr.target_fd = (uint32_t) cg;
-  attr.attach_bpf_fd = (uint32_t) pfd;
+  attr.target_fd = (uint32_t)cg;
+  attr.attach_bpf_fd = (uint32_t)pfd;
   attr.attach_type = BPF_CGROUP_DEVICE;
   attr.attach_flags = BPF_F_ALLOW_MULTI;
   if (bpf_sys (BPF_PROG_ATTACH, &attr) < 0)

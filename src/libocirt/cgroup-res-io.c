@@ -44,8 +44,9 @@ throttle_list (int fd, const char *file, const char *v2key,
       int r;
 
       if (v2key)
-        r = res_writef (err, fd, "io.max", "%" PRId64 ":%" PRId64 " %s=%" PRIu64,
-                        t[i].major, t[i].minor, v2key, t[i].rate);
+        r = res_writef (err, fd, "io.max",
+                        "%" PRId64 ":%" PRId64 " %s=%" PRIu64, t[i].major,
+                        t[i].minor, v2key, t[i].rate);
       else
         r = res_writef (err, fd, file, "%" PRId64 ":%" PRId64 " %" PRIu64,
                         t[i].major, t[i].minor, t[i].rate);
@@ -63,13 +64,13 @@ throttles (int fd, bool v2, const oci_block_io *b, ocirt_error_t *err)
                      b->throttle_read_bps_device_len, err)
       < 0)
     return -1;
-  if (throttle_list (fd, "blkio.throttle.write_bps_device",
-                     v2 ? "wbps" : NULL, b->throttle_write_bps_device,
+  if (throttle_list (fd, "blkio.throttle.write_bps_device", v2 ? "wbps" : NULL,
+                     b->throttle_write_bps_device,
                      b->throttle_write_bps_device_len, err)
       < 0)
     return -1;
-  if (throttle_list (fd, "blkio.throttle.read_iops_device",
-                     v2 ? "riops" : NULL, b->throttle_read_iops_device,
+  if (throttle_list (fd, "blkio.throttle.read_iops_device", v2 ? "riops" : NULL,
+                     b->throttle_read_iops_device,
                      b->throttle_read_iops_device_len, err)
       < 0)
     return -1;
@@ -83,12 +84,12 @@ blkio_v1 (int fd, const oci_block_io *b, ocirt_error_t *err)
 {
   if (b->has_weight
       && res_writef (err, fd, v1_weight_file (fd, false), "%u",
-                     (unsigned) b->weight)
+                     (unsigned)b->weight)
              < 0)
     return -1;
   if (b->has_leaf_weight
       && res_writef (err, fd, "blkio.leaf_weight", "%u",
-                     (unsigned) b->leaf_weight)
+                     (unsigned)b->leaf_weight)
              < 0)
     return -1;
   for (size_t i = 0; i < b->weight_device_len; i++)
@@ -98,13 +99,13 @@ blkio_v1 (int fd, const oci_block_io *b, ocirt_error_t *err)
       if (d->has_weight
           && res_writef (err, fd, v1_weight_file (fd, true),
                          "%" PRId64 ":%" PRId64 " %u", d->major, d->minor,
-                         (unsigned) d->weight)
+                         (unsigned)d->weight)
                  < 0)
         return -1;
       if (d->has_leaf_weight
           && res_writef (err, fd, "blkio.leaf_weight_device",
                          "%" PRId64 ":%" PRId64 " %u", d->major, d->minor,
-                         (unsigned) d->leaf_weight)
+                         (unsigned)d->leaf_weight)
                  < 0)
         return -1;
     }
@@ -121,8 +122,7 @@ blkio_v2 (int fd, const oci_block_io *b, ocirt_error_t *err)
 
   if (b->has_weight
       && res_writef (err, fd, file, "%" PRIu64,
-                     bfq ? (uint64_t) b->weight
-                         : blkio_to_io_weight (b->weight))
+                     bfq ? (uint64_t)b->weight : blkio_to_io_weight (b->weight))
              < 0)
     return -1;
   for (size_t i = 0; i < b->weight_device_len; i++)
@@ -132,7 +132,7 @@ blkio_v2 (int fd, const oci_block_io *b, ocirt_error_t *err)
       if (d->has_weight
           && res_writef (err, fd, file, "%" PRId64 ":%" PRId64 " %" PRIu64,
                          d->major, d->minor,
-                         bfq ? (uint64_t) d->weight
+                         bfq ? (uint64_t)d->weight
                              : blkio_to_io_weight (d->weight))
                  < 0)
         return -1;
@@ -167,8 +167,9 @@ page_size_ok (const char *s)
 {
   size_t n = s ? strspn (s, "0123456789") : 0;
 
-  return n > 0 && (strcmp (s + n, "KB") == 0 || strcmp (s + n, "MB") == 0
-                   || strcmp (s + n, "GB") == 0);
+  return n > 0
+         && (strcmp (s + n, "KB") == 0 || strcmp (s + n, "MB") == 0
+             || strcmp (s + n, "GB") == 0);
 }
 
 int
@@ -194,8 +195,7 @@ res_hugetlb (res_ctx *c, const oci_resources *r, ocirt_error_t *err)
       xasprintf (&file, v2 ? "hugetlb.%s.max" : "hugetlb.%s.limit_in_bytes",
                  h->page_size);
       xasprintf (&rsvd,
-                 v2 ? "hugetlb.%s.rsvd.max"
-                    : "hugetlb.%s.rsvd.limit_in_bytes",
+                 v2 ? "hugetlb.%s.rsvd.max" : "hugetlb.%s.rsvd.limit_in_bytes",
                  h->page_size);
       if (res_writef (err, fd, file, "%" PRIu64, h->limit) < 0)
         return -1;
@@ -222,7 +222,7 @@ res_network (res_ctx *c, const oci_network *n, ocirt_error_t *err)
       fd = res_dir (c, "net_cls", NULL, &v2, err);
       if (fd < 0
           || res_writef (err, fd, "net_cls.classid", "%u",
-                         (unsigned) n->class_id)
+                         (unsigned)n->class_id)
                  < 0)
         return -1;
     }
@@ -233,8 +233,7 @@ res_network (res_ctx *c, const oci_network *n, ocirt_error_t *err)
     return -1;
   for (size_t i = 0; i < n->priorities_len; i++)
     if (res_writef (err, fd, "net_prio.ifpriomap", "%s %u",
-                    n->priorities[i].name,
-                    (unsigned) n->priorities[i].priority)
+                    n->priorities[i].name, (unsigned)n->priorities[i].priority)
         < 0)
       return -1;
   return 0;
@@ -261,9 +260,9 @@ res_rdma (res_ctx *c, const oci_resources *r, ocirt_error_t *err)
       if (!d->has_hca_handles && !d->has_hca_objects)
         continue;
       if (d->has_hca_handles)
-        snprintf (h, sizeof h, " hca_handle=%u", (unsigned) d->hca_handles);
+        snprintf (h, sizeof h, " hca_handle=%u", (unsigned)d->hca_handles);
       if (d->has_hca_objects)
-        snprintf (o, sizeof o, " hca_object=%u", (unsigned) d->hca_objects);
+        snprintf (o, sizeof o, " hca_object=%u", (unsigned)d->hca_objects);
       if (res_writef (err, fd, "rdma.max", "%s%s%s", d->device, h, o) < 0)
         return -1;
     }
@@ -285,15 +284,14 @@ res_unified (res_ctx *c, const oci_resources *r, ocirt_error_t *err)
 
       if (strchr (key, '/') || dot == NULL || dot == key
           || strcmp (key, ".") == 0 || strcmp (key, "..") == 0)
-        return ocirt_error_set (err, EINVAL,
-                                "unified: invalid cgroup file name \"%s\"",
-                                key);
+        return ocirt_error_set (
+            err, EINVAL, "unified: invalid cgroup file name \"%s\"", key);
       if (ocirt_cgroup_unified (&c->hs) == NULL)
         return ocirt_error_set (err, 0,
                                 "unified: \"%s\" needs cgroup v2, and this "
                                 "host has only v1 hierarchies",
                                 key);
-      ctrl = xstrndup (key, (size_t) (dot - key));
+      ctrl = xstrndup (key, (size_t)(dot - key));
       if (strcmp (ctrl, "cgroup") == 0)
         fd = res_v2_dir (c, err);
       else
@@ -311,18 +309,18 @@ res_unified (res_ctx *c, const oci_resources *r, ocirt_error_t *err)
 /* Device access every container gets after its own rules, as runc and
    crun give it: mknod of anything, the standard nodes, ttys and ptys.  */
 static const oci_device_cgroup default_rules[] = {
-  { true, 'c', true, true, -1, -1, (char *) "m" },
-  { true, 'b', true, true, -1, -1, (char *) "m" },
-  { true, 'c', true, true, 1, 3, (char *) "rwm" },   /* null */
-  { true, 'c', true, true, 1, 5, (char *) "rwm" },   /* zero */
-  { true, 'c', true, true, 1, 7, (char *) "rwm" },   /* full */
-  { true, 'c', true, true, 1, 8, (char *) "rwm" },   /* random */
-  { true, 'c', true, true, 1, 9, (char *) "rwm" },   /* urandom */
-  { true, 'c', true, true, 5, 0, (char *) "rwm" },   /* tty */
-  { true, 'c', true, true, 5, 1, (char *) "rwm" },   /* console */
-  { true, 'c', true, true, 5, 2, (char *) "rwm" },   /* ptmx */
-  { true, 'c', true, true, 136, -1, (char *) "rwm" }, /* pts */
-  { true, 'c', true, true, 10, 200, (char *) "rwm" }, /* tun */
+  { true, 'c', true, true, -1, -1, (char *)"m" },
+  { true, 'b', true, true, -1, -1, (char *)"m" },
+  { true, 'c', true, true, 1, 3, (char *)"rwm" },    /* null */
+  { true, 'c', true, true, 1, 5, (char *)"rwm" },    /* zero */
+  { true, 'c', true, true, 1, 7, (char *)"rwm" },    /* full */
+  { true, 'c', true, true, 1, 8, (char *)"rwm" },    /* random */
+  { true, 'c', true, true, 1, 9, (char *)"rwm" },    /* urandom */
+  { true, 'c', true, true, 5, 0, (char *)"rwm" },    /* tty */
+  { true, 'c', true, true, 5, 1, (char *)"rwm" },    /* console */
+  { true, 'c', true, true, 5, 2, (char *)"rwm" },    /* ptmx */
+  { true, 'c', true, true, 136, -1, (char *)"rwm" }, /* pts */
+  { true, 'c', true, true, 10, 200, (char *)"rwm" }, /* tun */
 };
 
 static void

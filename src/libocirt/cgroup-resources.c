@@ -94,8 +94,8 @@ word_in (const char *list, const char *word)
   for (const char *p = list; p && *p;)
     {
       p += strspn (p, " \n");
-      if (strncmp (p, word, n) == 0 && (p[n] == '\0' || p[n] == ' '
-                                        || p[n] == '\n'))
+      if (strncmp (p, word, n) == 0
+          && (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
         return true;
       p += strcspn (p, " \n");
     }
@@ -106,8 +106,8 @@ static bool
 v2_available (const ocirt_cgroup_hierarchy *h, const char *ctrl)
 {
   cleanup_close int fd = open (h->mountpoint, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  cleanup_free char *avail = fd >= 0 ? res_read (fd, "cgroup.controllers")
-                                     : NULL;
+  cleanup_free char *avail
+      = fd >= 0 ? res_read (fd, "cgroup.controllers") : NULL;
 
   return avail && word_in (avail, ctrl);
 }
@@ -150,8 +150,8 @@ v2_enable (const ocirt_cgroup_hierarchy *h, const char *path, const char *ctrl,
                                     "\"cgroup.subtree_control\" = \"%s\"",
                                     ctrl, path, plus);
         }
-      next = openat (fd, next_comp, O_PATH | O_DIRECTORY | O_NOFOLLOW
-                                        | O_CLOEXEC);
+      next = openat (fd, next_comp,
+                     O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (next < 0)
         return ocirt_error_errno (err, "open cgroup \"%s\" component \"%s\"",
                                   path, next_comp);
@@ -199,7 +199,7 @@ res_dir (res_ctx *c, const char *v1name, const char *v2name, bool *v2,
   if (v2_enable (u, c->path, v2name, err) < 0)
     return -1;
   *v2 = true;
-  return ctx_fd (c, (size_t) (u - c->hs.h), err);
+  return ctx_fd (c, (size_t)(u - c->hs.h), err);
 }
 
 int
@@ -209,7 +209,7 @@ res_v2_dir (res_ctx *c, ocirt_error_t *err)
 
   if (u == NULL)
     return ocirt_error_set (err, 0, "no cgroup v2 tree is mounted");
-  return ctx_fd (c, (size_t) (u - c->hs.h), err);
+  return ctx_fd (c, (size_t)(u - c->hs.h), err);
 }
 
 /* A number, or "max" for negative values (v2 style) / "-1" (v1).  */
@@ -249,8 +249,7 @@ memory_v1_limits (int fd, const oci_memory *m, ocirt_error_t *err)
   fmt_limit (lim, sizeof lim, m->limit, false);
   fmt_limit (sw, sizeof sw, m->swap, false);
   if (!m->has_swap)
-    return m->has_limit ? res_write (fd, "memory.limit_in_bytes", lim, err)
-                        : 0;
+    return m->has_limit ? res_write (fd, "memory.limit_in_bytes", lim, err) : 0;
   if (!m->has_limit)
     return res_write (fd, "memory.memsw.limit_in_bytes", sw, err);
   /* memsw must stay >= the memory limit: raise it first when the memory
@@ -317,8 +316,8 @@ memory_v2_check (int fd, const oci_memory *m, ocirt_error_t *err)
 {
   int64_t usage;
 
-  if (!m->has_check_before_update || !m->check_before_update
-      || !m->has_limit || m->limit < 0)
+  if (!m->has_check_before_update || !m->check_before_update || !m->has_limit
+      || m->limit < 0)
     return 0;
   if (read_i64 (fd, "memory.current", &usage) < 0)
     return 0;
@@ -388,8 +387,8 @@ static bool
 memory_set (const oci_memory *m)
 {
   return m
-         && (m->has_limit || m->has_reservation || m->has_swap
-             || m->has_kernel || m->has_kernel_tcp || m->has_swappiness
+         && (m->has_limit || m->has_reservation || m->has_swap || m->has_kernel
+             || m->has_kernel_tcp || m->has_swappiness
              || (m->has_disable_oom_killer && m->disable_oom_killer)
              || m->has_use_hierarchy);
 }
@@ -432,7 +431,7 @@ cpu_v1 (int fd, const oci_cpu *p, ocirt_error_t *err)
     return -1;
   if (p->has_quota
       && res_writef (err, fd, "cpu.cfs_quota_us", "%" PRId64,
-                     p->quota < 0 ? (int64_t) -1 : p->quota)
+                     p->quota < 0 ? (int64_t)-1 : p->quota)
              < 0)
     return -1;
   if (p->has_burst
@@ -448,8 +447,7 @@ cpu_v1 (int fd, const oci_cpu *p, ocirt_error_t *err)
                      p->realtime_runtime)
              < 0)
     return -1;
-  if (p->has_idle
-      && res_writef (err, fd, "cpu.idle", "%" PRId64, p->idle) < 0)
+  if (p->has_idle && res_writef (err, fd, "cpu.idle", "%" PRId64, p->idle) < 0)
     return -1;
   return 0;
 }
@@ -495,8 +493,7 @@ cpu_v2 (int fd, const oci_cpu *p, ocirt_error_t *err)
   if (p->has_burst
       && res_writef (err, fd, "cpu.max.burst", "%" PRIu64, p->burst) < 0)
     return -1;
-  if (p->has_idle
-      && res_writef (err, fd, "cpu.idle", "%" PRId64, p->idle) < 0)
+  if (p->has_idle && res_writef (err, fd, "cpu.idle", "%" PRId64, p->idle) < 0)
     return -1;
   if ((p->has_realtime_period && p->realtime_period)
       || (p->has_realtime_runtime && p->realtime_runtime))
@@ -514,8 +511,7 @@ res_cpu (res_ctx *c, const oci_cpu *p, ocirt_error_t *err)
 
   if (p == NULL
       || !(p->has_shares || p->has_quota || p->has_burst || p->has_period
-           || p->has_realtime_runtime || p->has_realtime_period
-           || p->has_idle))
+           || p->has_realtime_runtime || p->has_realtime_period || p->has_idle))
     return 0;
   fd = res_dir (c, "cpu", "cpu", &v2, err);
   if (fd < 0)
@@ -575,11 +571,9 @@ ocirt_cgroup_apply_resources (const char *path, const oci_resources *r,
     return -1;
   if (res_devices (&c, r, err) < 0 || res_memory (&c, r->memory, err) < 0
       || res_cpuset (&c, r->cpu, err) < 0 || res_cpu (&c, r->cpu, err) < 0
-      || res_pids (&c, r->pids, err) < 0
-      || res_blkio (&c, r->block_io, err) < 0
-      || res_hugetlb (&c, r, err) < 0
-      || res_network (&c, r->network, err) < 0 || res_rdma (&c, r, err) < 0
-      || res_unified (&c, r, err) < 0)
+      || res_pids (&c, r->pids, err) < 0 || res_blkio (&c, r->block_io, err) < 0
+      || res_hugetlb (&c, r, err) < 0 || res_network (&c, r->network, err) < 0
+      || res_rdma (&c, r, err) < 0 || res_unified (&c, r, err) < 0)
     goto out;
   ret = 0;
 out:
@@ -588,4 +582,3 @@ out:
     ocirt_error_wrap (err, "set resources of cgroup \"%s\"", path);
   return ret;
 }
-

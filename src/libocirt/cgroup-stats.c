@@ -79,7 +79,7 @@ kv_get (const char *text, const char *key)
 static void
 gstr (yajl_gen g, const char *s)
 {
-  yajl_gen_string (g, (const unsigned char *) s, strlen (s));
+  yajl_gen_string (g, (const unsigned char *)s, strlen (s));
 }
 
 static void
@@ -88,7 +88,7 @@ gnum (yajl_gen g, uint64_t v)
   char buf[32];
   int n = snprintf (buf, sizeof buf, "%" PRIu64, v);
 
-  yajl_gen_number (g, buf, (size_t) n);
+  yajl_gen_number (g, buf, (size_t)n);
 }
 
 static void
@@ -241,8 +241,7 @@ mem_entry (yajl_gen g, const char *key, int fd, const char *usage,
 
 /* memory.stat as "raw"; *cache from its cache (v1) / file (v2) line.  */
 static void
-mem_raw (yajl_gen g, const char *stat, const char *cache_key,
-         uint64_t *cache)
+mem_raw (yajl_gen g, const char *stat, const char *cache_key, uint64_t *cache)
 {
   cleanup_free char *copy = xstrdup (stat ? stat : "");
   char *save = NULL;
@@ -336,8 +335,7 @@ gen_pids (stats_ctx *s)
 /* ---- blkio ---- */
 
 static void
-blk_entry (yajl_gen g, unsigned maj, unsigned min, const char *op,
-           uint64_t v)
+blk_entry (yajl_gen g, unsigned maj, unsigned min, const char *op, uint64_t v)
 {
   yajl_gen_map_open (g);
   gkey_u64_nz (g, "major", maj);
@@ -530,8 +528,7 @@ gen_hugetlb (stats_ctx *s)
 }
 
 char *
-ocirt_cgroup_stats_event (const char *path, const char *id,
-                          ocirt_error_t *err)
+ocirt_cgroup_stats_event (const char *path, const char *id, ocirt_error_t *err)
 {
   stats_ctx s = { .path = path };
   const unsigned char *buf;
@@ -556,7 +553,7 @@ ocirt_cgroup_stats_event (const char *path, const char *id,
   yajl_gen_map_close (s.g);
   yajl_gen_map_close (s.g);
   yajl_gen_get_buf (s.g, &buf, &len);
-  out = xstrndup ((const char *) buf, len);
+  out = xstrndup ((const char *)buf, len);
   yajl_gen_free (s.g);
   ocirt_cgroup_hierarchies_free (&s.hs);
   return out;

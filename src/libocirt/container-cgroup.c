@@ -72,8 +72,8 @@ out:
 }
 
 int
-ocirt_container_pids (const char *root, const char *id, pid_t **pids,
-                      size_t *n, ocirt_error_t *err)
+ocirt_container_pids (const char *root, const char *id, pid_t **pids, size_t *n,
+                      ocirt_error_t *err)
 {
   struct ocirt_opened o;
   int ret = -1;

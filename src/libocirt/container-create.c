@@ -103,10 +103,9 @@ validate_spec (struct create_ctx *c, ocirt_error_t *err)
   for (size_t i = 0; i < s->linux->namespaces_len; i++)
     if (s->linux->namespaces[i].type == OCI_NS_MOUNT)
       has_mountns = true;
-  if (!has_mountns)
-    return ocirt_error_set (err, 0,
-                            "config.json: linux.namespaces: a mount namespace "
-                            "is required");
+  /* Without a mount namespace the container's mounts land in the host's
+     mount table, as with runc; the spec allows it.  */
+  (void) has_mountns;
   if (s->process->terminal && c->o->console_socket == NULL && !c->o->keep_pty)
     return ocirt_error_set (err, 0,
                             "process.terminal is set: --console-socket is "
@@ -290,10 +289,12 @@ send_config (struct create_ctx *c, ocirt_error_t *err)
 static char *
 creating_state_json (struct create_ctx *c)
 {
+  /* Hooks run after the environment exists (lifecycle step 2), so
+     they see "created", as crun does.  */
   oci_state s = {
     .oci_version = OCI_SPEC_VERSION,
     .id = c->o->id,
-    .status = "creating",
+    .status = "created",
     .pid = c->pid,
     .bundle = c->bundle,
     .annotations = &c->spec->annotations,

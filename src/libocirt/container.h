@@ -82,11 +82,20 @@ int ocirt_signal_parse (const char *s);
 /* Entry of the hidden `init` verb: never returns on success.  */
 int ocirt_init_main (int sync_fd);
 
+/* Exec without a re-exec: the forked child runs the process setup on
+   the in-memory spec (namespaces given by path).  Never returns.  */
+struct ocirt_init_params;
+int ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
+                            const struct ocirt_init_params *params,
+                            const char *id, void *filter, size_t filter_len,
+                            bool notify);
+
 /* Parameters of the CONFIG message (runtime -> init).  */
 #define OCIRT_INIT_NO_PIVOT 0x1
 #define OCIRT_INIT_NO_NEW_KEYRING 0x2
 #define OCIRT_INIT_SECCOMP 0x4        /* third fd: the BPF program */
 #define OCIRT_INIT_SECCOMP_NOTIFY 0x8
+#define OCIRT_INIT_EXEC 0x10          /* join a running container */
 struct ocirt_init_params
 {
   uint32_t flags;

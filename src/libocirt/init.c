@@ -7,7 +7,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <termios.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -38,7 +40,10 @@ struct init_state
   size_t seccomp_len;     /* instructions */
   bool seccomp_notify;
   bool seccomp_loaded;
+  bool exec_mode;         /* exec: join a running container */
 };
+
+static void fill_ctx (struct init_state *s, const struct ocirt_init_params *p);
 
 static int
 receive_config (struct init_state *s, ocirt_error_t *err)
@@ -53,7 +58,8 @@ receive_config (struct init_state *s, ocirt_error_t *err)
 
   if (ocirt_sync_expect (s->sync_fd, OCIRT_SYNC_CONFIG, &m, err) < 0)
     return -1;
-  if (m.nfds < 2 || m.len < sizeof p)
+  memcpy (&p, m.payload, m.len < sizeof p ? m.len : sizeof p);
+  if (m.len < sizeof p || m.nfds < ((p.flags & OCIRT_INIT_EXEC) ? 1 : 2))
     {
       ocirt_sync_close_fds (&m);
       return ocirt_error_set (err, EPROTO, "sync: malformed config message");
@@ -72,22 +78,31 @@ receive_config (struct init_state *s, ocirt_error_t *err)
       strs[i] = xstrdup (m.payload + off);
       off = (size_t) (e - m.payload) + 1;
     }
-  s->fifo_fd = m.fds[1];
-  if ((p.flags & OCIRT_INIT_SECCOMP) && m.nfds != 3)
+  {
+    /* fds: config, [fifo unless exec], [seccomp program].  */
+    int next = 1;
+    if (!(p.flags & OCIRT_INIT_EXEC))
+      s->fifo_fd = m.fds[next++];
+    if ((p.flags & OCIRT_INIT_SECCOMP) && m.nfds != next + 1)
+      return ocirt_error_set (err, EPROTO,
+                              "sync: config message without the seccomp "
+                              "program");
+    if (p.flags & OCIRT_INIT_SECCOMP)
+      {
+        cleanup_free char *prog = NULL;
+        size_t plen = 0;
+        r = ocirt_read_fd (m.fds[next], 1 << 20, &prog, &plen);
+        close (m.fds[next]);
+        if (r < 0)
+          return ocirt_error_set (err, -r, "read the seccomp program");
+        s->seccomp = steal_ptr (&prog);
+        s->seccomp_len = plen / 8;
+        s->seccomp_notify = p.flags & OCIRT_INIT_SECCOMP_NOTIFY;
+      }
+  }
+  if (0)
     return ocirt_error_set (err, EPROTO,
                             "sync: config message without the seccomp program");
-  if (p.flags & OCIRT_INIT_SECCOMP)
-    {
-      cleanup_free char *prog = NULL;
-      size_t plen = 0;
-      r = ocirt_read_fd (m.fds[2], 1 << 20, &prog, &plen);
-      close (m.fds[2]);
-      if (r < 0)
-        return ocirt_error_set (err, -r, "read the seccomp program");
-      s->seccomp = steal_ptr (&prog);
-      s->seccomp_len = plen / 8;
-      s->seccomp_notify = p.flags & OCIRT_INIT_SECCOMP_NOTIFY;
-    }
   /* The runtime wrote the memfd: its offset is at the end.  */
   if (lseek (m.fds[0], 0, SEEK_SET) < 0)
     r = -errno;
@@ -100,10 +115,20 @@ receive_config (struct init_state *s, ocirt_error_t *err)
   if (s->spec == NULL)
     return ocirt_error_set (err, 0, "config.json: %s", perr);
 
-  s->ctx.spec = s->spec;
   s->ctx.id = strs[0];
   s->ctx.bundle = strs[1];
   s->ctx.rootfs = strs[2];
+  fill_ctx (s, &p);
+  return 0;
+}
+
+static void
+fill_ctx (struct init_state *s, const struct ocirt_init_params *pp)
+{
+  struct ocirt_init_params p = *pp;
+
+  s->exec_mode = p.flags & OCIRT_INIT_EXEC;
+  s->ctx.spec = s->spec;
   s->ctx.no_pivot = p.flags & OCIRT_INIT_NO_PIVOT;
   s->ctx.no_new_keyring = p.flags & OCIRT_INIT_NO_NEW_KEYRING;
   s->ctx.preserve_fds = p.preserve_fds + (p.listen_fds > 0 ? p.listen_fds : 0);
@@ -136,7 +161,6 @@ receive_config (struct init_state *s, ocirt_error_t *err)
           break;
         }
     }
-  return 0;
 }
 
 static int
@@ -254,9 +278,7 @@ container_hooks (struct init_state *s, const char *kind, const oci_hook *hooks,
 
   if (n == 0)
     return 0;
-  json = container_state_json (s, strcmp (kind, "startContainer") == 0
-                                      ? "created"
-                                      : "creating");
+  json = container_state_json (s, "created");
   return ocirt_hooks_run (kind, hooks, n, json, err);
 }
 
@@ -428,6 +450,105 @@ wait_start_and_exec (struct init_state *s, const char *exe)
   _exit (127);
 }
 
+/* exec -t: a new pty of the container's devpts, without /dev/console.  */
+static int
+setup_exec_terminal (struct init_state *s, ocirt_error_t *err)
+{
+  cleanup_close int master = -1, peer = -1;
+  int unlock = 0;
+
+  if (!s->ctx.has_terminal)
+    return 0;
+  master = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0)
+    return ocirt_error_set (err, errno, "open /dev/ptmx");
+  if (ioctl (master, TIOCSPTLCK, &unlock) < 0)
+    return ocirt_error_set (err, errno, "unlock pty");
+  peer = ioctl (master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (peer < 0)
+    return ocirt_error_set (err, errno, "open the pty peer");
+  if (s->spec->process->console_size)
+    {
+      struct winsize ws = { .ws_row = s->spec->process->console_size->height,
+                            .ws_col = s->spec->process->console_size->width };
+      ioctl (master, TIOCSWINSZ, &ws);
+    }
+  if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_PTY, NULL, 0, &master, 1, err)
+      < 0)
+    return -1;
+  if (ocirt_terminal_make_stdio (peer, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* exec: join every namespace of the running container (given by path),
+   then become the process.  Success closes the sync channel by execve;
+   failure sends ERROR.  Returns 0 in a process that only forked.  */
+static int
+run_exec (struct init_state *s, ocirt_error_t *err)
+{
+  const oci_process *p = s->spec->process;
+  cleanup_strv char **warnings = NULL;
+  cleanup_free char *exe = NULL;
+  char **argv;
+  int r;
+
+  /* Until execve nothing in the container may inspect us
+     (CVE-2016-9962).  */
+  prctl (PR_SET_DUMPABLE, 0);
+  if (setup_userns (s, err) < 0)
+    return -1;
+  r = setup_namespaces (s, err);
+  if (r <= 0)
+    return r;
+  if (setup_exec_terminal (s, err) < 0)
+    return -1;
+  exe = ocirt_find_executable (p, err);
+  if (exe == NULL)
+    return -1;
+  if (ocirt_apply_process_attrs (p, s->spec->linux, err) < 0
+      || ocirt_apply_cwd (p, err) < 0)
+    return -1;
+  if (!p->no_new_privileges && load_seccomp (s, err) < 0)
+    return -1;
+  if (ocirt_apply_user_and_caps (p, true, &warnings, err) < 0)
+    return -1;
+  send_warnings (s, warnings);
+  if (load_seccomp (s, err) < 0)
+    return -1;
+  if (ocirt_close_fds_on_exec (s->ctx.preserve_fds, err) < 0)
+    return -1;
+  argv = xcalloc (p->args_len + 1, sizeof (char *));
+  for (size_t i = 0; i < p->args_len; i++)
+    argv[i] = p->args[i];
+  prctl (PR_SET_PDEATHSIG, 0);
+  execve (exe, argv, process_env (s));
+  return ocirt_error_set (err, errno, "exec: \"%s\"", p->args[0]);
+}
+
+int
+ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
+                        const struct ocirt_init_params *params,
+                        const char *id, void *filter, size_t filter_len,
+                        bool notify)
+{
+  struct init_state s = { .sync_fd = sync_fd, .fifo_fd = -1, .spec = spec };
+  cleanup_error ocirt_error_t err = { 0 };
+  struct ocirt_sync_msg m;
+
+  s.ctx.id = id;
+  s.seccomp = filter;
+  s.seccomp_len = filter_len;
+  s.seccomp_notify = notify;
+  fill_ctx (&s, params);
+  /* Wait until the runtime has put us in the container's cgroup.  */
+  if (ocirt_sync_expect (sync_fd, OCIRT_SYNC_CONFIG, &m, &err) == 0
+      && run_exec (&s, &err) == 0)
+    _exit (0);
+  ocirt_sync_send_error (sync_fd, &err);
+  _exit (1);
+}
+
 int
 ocirt_init_main (int sync_fd)
 {
@@ -437,6 +558,13 @@ ocirt_init_main (int sync_fd)
   int r;
 
   r = receive_config (&s, &err);
+  if (r == 0 && s.exec_mode)
+    {
+      if (run_exec (&s, &err) == 0)
+        _exit (0);
+      ocirt_sync_send_error (sync_fd, &err);
+      _exit (1);
+    }
   if (r == 0)
     r = prepare (&s, &exe, &err);
   if (r < 0)

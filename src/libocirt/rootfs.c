@@ -31,6 +31,15 @@ parse_propagation (const oci_linux *l, unsigned long *out, ocirt_error_t *err)
   return 0;
 }
 
+static bool
+own_mountns (const oci_spec *s)
+{
+  for (size_t i = 0; s->linux && i < s->linux->namespaces_len; i++)
+    if (s->linux->namespaces[i].type == OCI_NS_MOUNT)
+      return true;
+  return false;
+}
+
 /* Is mount point mp a prefix (path-wise) of path?  */
 static bool
 path_below (const char *path, const char *mp)
@@ -137,9 +146,13 @@ ocirt_rootfs_prepare (struct ocirt_init_ctx *c, ocirt_error_t *err)
   if (parse_propagation (s->linux, &prop, err) < 0)
     return -1;
   /* Never let a container mount reach the host.  */
-  if (mount (NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+  if (own_mountns (s)
+      && mount (NULL, "/", NULL,
+                prop && !(prop & MS_UNBINDABLE) ? prop : MS_SLAVE | MS_REC,
+                NULL)
+             < 0)
     return ocirt_error_errno (err, "set the propagation of \"/\"");
-  if (make_rootfs_parent_private (c->rootfs, err) < 0)
+  if (own_mountns (s) && make_rootfs_parent_private (c->rootfs, err) < 0)
     return -1;
   if (mount (c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return ocirt_error_errno (err, "bind mount the rootfs \"%s\"", c->rootfs);
@@ -180,6 +193,12 @@ ocirt_rootfs_pivot (struct ocirt_init_ctx *c, ocirt_error_t *err)
 {
   cleanup_close int oldroot = -1, newroot = -1;
 
+  if (!own_mountns (c->spec))
+    {
+      if (chdir (c->rootfs) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+        return ocirt_error_errno (err, "chroot into \"%s\"", c->rootfs);
+      return 0;
+    }
   if (c->no_pivot)
     return move_root (c, err);
   oldroot = open ("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -324,7 +343,7 @@ ocirt_rootfs_finalize (struct ocirt_init_ctx *c, ocirt_error_t *err)
     return -1;
   if (parse_propagation (l, &prop, err) < 0)
     return -1;
-  if (prop && mount (NULL, "/", NULL, prop, NULL) < 0)
+  if (prop && own_mountns (c->spec) && mount (NULL, "/", NULL, prop, NULL) < 0)
     return ocirt_error_errno (err, "set the propagation of \"/\" to \"%s\"",
                               l->rootfs_propagation);
   return 0;

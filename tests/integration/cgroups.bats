@@ -17,7 +17,7 @@ setup ()
 
 teardown ()
 {
-  local p dir
+  local p dir i
   ocirt_teardown
   # Containers are gone: remove any cgroup directory a failed test left.
   while read -r p; do
@@ -28,7 +28,11 @@ teardown ()
   # Leave the host's v2 root as it was (hugetlb tests enable hugetlb).
   if [[ -e $CG/unified/cgroup.subtree_control ]] \
     && ! grep -qw hugetlb <<<"$HUGETLB_WAS"; then
-    echo -hugetlb >$CG/unified/cgroup.subtree_control 2>/dev/null || true
+    # (EBUSY while removed cgroups are still dying)
+    for ((i = 0; i < 40; i++)); do
+      echo -hugetlb >$CG/unified/cgroup.subtree_control 2>/dev/null && break
+      sleep 0.05
+    done
   fi
   return 0
 }

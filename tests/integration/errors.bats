@@ -167,7 +167,7 @@ assert_no_leftovers ()
   id=$(new_id)
   start_container "$id"
   local sig
-  for sig in NOSUCHSIG 0x9 -9 99999 ''; do
+  for sig in NOSUCHSIG SIGNOSUCH 0x9 99999; do
     run ocirt kill "$id" "$sig"
     assert_failure
   done

@@ -30,7 +30,7 @@ ns_link ()
 
 @test "namespaces not listed are the runtime's" {
   make_bundle "$BUNDLE"
-  update_config '.linux.namespaces = [{"type": "mount"}]'
+  update_config '.linux.namespaces = [{"type": "mount"}] | del(.hostname, .domainname)'
   id=$(new_id)
   start_container "$id"
   pid=$(container_pid "$id")
