@@ -17,6 +17,7 @@
 #include "container.h"
 #include "hooks.h"
 #include "log.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "seccomp-cache.h"
 #include "seccomp.h"
@@ -114,6 +115,8 @@ validate_spec (struct create_ctx *c, ocirt_error_t *err)
     return ocirt_error_set (err, 0,
                             "--console-socket given but process.terminal is "
                             "false");
+  if (ocirt_lsm_check_host (s->process, err) < 0)
+    return -1;
   return ocirt_ns_validate (s->linux, err);
 }
 
@@ -582,15 +585,19 @@ do_create (struct create_ctx *c, ocirt_error_t *err)
   if (ocirt_cgroup_create_and_enter (c->cgroup_path, c->child, err) < 0)
     return -1;
   c->cgroup_made = true;
+  if (send_config (c, err) < 0)
+    return -1;
+  if (sync_loop (c, err) < 0)
+    return -1;
+  /* Limits go on once the init has built the container and waits for
+     start: no user code has run, and the setup itself (a forked helper
+     for the pid namespace, the runtime's own pages) is not squeezed into
+     a pids limit of 1 or a 512 KiB memory limit.  runc does the same.  */
   if (ocirt_cgroup_apply_resources (c->cgroup_path,
                                     c->spec->linux ? c->spec->linux->resources
                                                    : NULL,
                                     false, err)
       < 0)
-    return -1;
-  if (send_config (c, err) < 0)
-    return -1;
-  if (sync_loop (c, err) < 0)
     return -1;
   if (save_state (c, err) < 0)
     return -1;

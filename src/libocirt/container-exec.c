@@ -21,6 +21,7 @@
 #include "container-exec.h"
 #include "container.h"
 #include "log.h"
+#include "lsm.h"
 #include "seccomp-cache.h"
 #include "seccomp.h"
 #include "selfexe.h"
@@ -534,6 +535,8 @@ ocirt_container_exec (const struct ocirt_exec_opts *o, int *status,
                        "--console-socket");
       goto out;
     }
+  if (ocirt_lsm_check_host (c.spec->process, err) < 0)
+    goto out;
   join_paths (c.spec, op.st.pid);
   if (ocirt_seccomp_compile_cached (c.spec->linux->seccomp, o->root,
                                     &c.seccomp, err)

@@ -286,7 +286,8 @@ ocirt_container_kill (const char *root, const char *id, int sig, bool all,
   if (ocirt_container_open (root, id, true, &o, err) < 0)
     goto out;
   status = ocirt_state_status (o.dirfd, &o.st);
-  if (strcmp (status, "created") != 0 && strcmp (status, "running") != 0)
+  if (strcmp (status, "created") != 0 && strcmp (status, "running") != 0
+      && strcmp (status, "paused") != 0)
     {
       ocirt_error_set (err, 0, "cannot kill container \"%s\": it is %s", id,
                        status);
@@ -379,6 +380,12 @@ ocirt_container_delete (const char *root, const char *id, bool force,
           goto out;
         }
       pidfd = ocirt_container_pidfd (&o.st);
+      if (strcmp (status, "paused") == 0 && o.st.cgroup_path)
+        {
+          /* Frozen tasks do not die until thawed.  */
+          cleanup_error ocirt_error_t ignored = { 0 };
+          ocirt_cgroup_freeze (o.st.cgroup_path, false, &ignored);
+        }
       if (pidfd >= 0)
         {
           syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);

@@ -17,6 +17,7 @@
 #include "container.h"
 #include "hooks.h"
 #include "init-ctx.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "procattr.h"
 #include "rootfs.h"
@@ -378,6 +379,8 @@ prepare (struct init_state *s, char **exe, ocirt_error_t *err)
   *exe = ocirt_find_executable (p, err);
   if (*exe == NULL)
     return -1;
+  if (ocirt_lsm_apply_exec (p, err) < 0)
+    return -1;
   if (ocirt_apply_process_attrs (p, s->spec->linux, err) < 0)
     return -1;
   if (ocirt_apply_cwd (p, err) < 0)
@@ -505,6 +508,8 @@ run_exec (struct init_state *s, ocirt_error_t *err)
     return -1;
   exe = ocirt_find_executable (p, err);
   if (exe == NULL)
+    return -1;
+  if (ocirt_lsm_apply_exec (p, err) < 0)
     return -1;
   if (ocirt_apply_process_attrs (p, s->spec->linux, err) < 0
       || ocirt_apply_cwd (p, err) < 0)
