@@ -290,14 +290,14 @@ send_config (struct create_ctx *c, ocirt_error_t *err)
 }
 
 static char *
-creating_state_json (struct create_ctx *c)
+state_json_for (struct create_ctx *c, const char *status)
 {
   /* Hooks run after the environment exists (lifecycle step 2), so
      they see "created", as crun does.  */
   oci_state s = {
     .oci_version = OCI_SPEC_VERSION,
     .id = c->o->id,
-    .status = "created",
+    .status = status,
     .pid = c->pid,
     .bundle = c->bundle,
     .annotations = &c->spec->annotations,
@@ -309,7 +309,7 @@ static int
 run_create_hooks (struct create_ctx *c, ocirt_error_t *err)
 {
   const oci_hooks *h = c->spec->hooks;
-  cleanup_free char *json = creating_state_json (c);
+  cleanup_free char *json = state_json_for (c, "created");
 
   if (h == NULL)
     return 0;
@@ -430,7 +430,9 @@ sync_loop (struct create_ctx *c, ocirt_error_t *err)
                 return ocirt_error_set (err, EPROTO,
                                         "sync: seccomp message without fd");
               }
-            json = creating_state_json (c);
+            /* Still inside create: the agent sees "creating", as with
+               runc.  */
+            json = state_json_for (c, "creating");
             rr = ocirt_seccomp_send_listener (c->spec->linux->seccomp,
                                               m.fds[0], c->pid, json, err);
             close (m.fds[0]);
