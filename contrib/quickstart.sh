@@ -16,11 +16,16 @@ echo "==> Checking the build dependencies"
 contrib/install-deps.sh build -- busybox-static
 
 echo "==> Building"
-if [[ ! -f Makefile ]]; then
-  ./autogen.sh >/dev/null
-  ./configure --quiet
+log=$(mktemp "${TMPDIR:-/tmp}/ocirt-build.XXXXXX")
+if ! {
+  { [[ -f Makefile ]] || { ./autogen.sh && ./configure; }; } && make -j2
+} >"$log" 2>&1; then
+  tail -n 40 "$log" >&2
+  rm -f "$log"
+  echo "contrib/quickstart.sh: the build failed" >&2
+  exit 1
 fi
-make -j2 --no-print-directory >/dev/null
+rm -f "$log"
 echo "built src/ocirt: $(src/ocirt --version 2>/dev/null | head -n1)"
 
 echo "==> Making the demo bundle in ./demo"
@@ -42,7 +47,7 @@ perl -0777 -pi -e '
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/ocirt-quickstart.XXXXXX")
 id=quickstart-$$
-trap 'src/ocirt --root "$state" delete --force "$id" >/dev/null 2>&1; rm -rf "$state"' EXIT
+trap 'src/ocirt --root "$state" delete --force "$id" >/dev/null 2>&1 || true; rm -rf "$state"' EXIT
 echo "==> src/ocirt --root $state run -b demo $id"
 set +e
 out=$(src/ocirt --root "$state" run -b demo "$id" 2>&1 </dev/null)

@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -485,11 +484,36 @@ write_pid_file (const char *path, int pid, ocirt_error_t *err)
   return 0;
 }
 
+/* The user name for the state's "owner", read from /etc/passwd without
+   NSS (the binary may be static); the number when there is no entry.  */
 static char *
 owner_name (void)
 {
-  struct passwd *pw = getpwuid (geteuid ());
-  return xstrdup (pw ? pw->pw_name : "");
+  cleanup_free char *buf = NULL;
+  uid_t uid = geteuid ();
+  char *save = NULL, *out = NULL;
+
+  if (ocirt_read_file_at (-1, "/etc/passwd", 1 << 20, &buf, NULL) == 0)
+    for (char *line = strtok_r (buf, "\n", &save); line;
+         line = strtok_r (NULL, "\n", &save))
+      {
+        char *name = line, *f1 = strchr (line, ':'), *f2;
+        uint32_t id;
+
+        if (f1 == NULL || (f2 = strchr (f1 + 1, ':')) == NULL)
+          continue;
+        *f1 = '\0';
+        {
+          char *end = strchr (f2 + 1, ':');
+          if (end == NULL)
+            continue;
+          *end = '\0';
+        }
+        if (ocirt_parse_uint32 (f2 + 1, &id) == 0 && id == uid)
+          return xstrdup (name);
+      }
+  xasprintf (&out, "%u", (unsigned) uid);
+  return out;
 }
 
 static int
