@@ -80,9 +80,11 @@ mkdir -p "$B/rootfs"/{bin,dev,etc,proc,sys,tmp}
 cp /bin/busybox "$B/rootfs/bin/busybox"
 ln -s busybox "$B/rootfs/bin/sh"
 ln -s busybox "$B/rootfs/bin/true"
-"$OCIRT" spec --bundle "$B" >/dev/null 2>&1
-[[ -s $B/config.json ]] || runc spec --bundle "$B" 2>/dev/null
-[[ -s $B/config.json ]] || die "neither ocirt spec nor runc spec wrote a config"
+# runc's default config, which crun 1.8 also accepts (it refuses
+# ociVersion 1.3.0); ocirt's when runc is missing.
+runc spec --bundle "$B" >/dev/null 2>&1
+[[ -s $B/config.json ]] || "$OCIRT" spec --bundle "$B" >/dev/null 2>&1
+[[ -s $B/config.json ]] || die "neither runc spec nor ocirt spec wrote a config"
 jq '.process.terminal = false | .process.args = ["/bin/true"]' "$B/config.json" >"$B/c.json" \
   && mv "$B/c.json" "$B/config.json"
 

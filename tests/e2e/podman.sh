@@ -101,7 +101,11 @@ cleanup ()
   done
   cd /
   rm -rf --one-file-system "$W" "$RUNROOT" "${CREATED_PATHS[@]}"
-  [[ -n $RUN_OCIRT_EXISTED ]] || rmdir /run/ocirt 2>/dev/null
+  if [[ -z $RUN_OCIRT_EXISTED && -d /run/ocirt ]]; then
+    # only ocirt's caches may be left in a state root that we caused
+    rm -rf /run/ocirt/.cache:*
+    rmdir /run/ocirt 2>/dev/null
+  fi
 }
 trap cleanup EXIT
 

@@ -1,0 +1,589 @@
+/* ocirt: the container's init, from `ocirt init` to execve of the user's
+   process.  See docs/design.md for the order of events.  */
+#include <config.h>
+
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <termios.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "container.h"
+#include "hooks.h"
+#include "init-ctx.h"
+#include "lsm.h"
+#include "namespaces.h"
+#include "procattr.h"
+#include "rootfs.h"
+#include "seccomp.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+struct init_state
+{
+  int sync_fd;
+  int fifo_fd;
+  oci_spec *spec;
+  struct ocirt_init_ctx ctx;
+  int listen_fds;
+  void *seccomp;          /* BPF program from the runtime */
+  size_t seccomp_len;     /* instructions */
+  bool seccomp_notify;
+  bool seccomp_loaded;
+  bool exec_mode;         /* exec: join a running container */
+};
+
+static void fill_ctx (struct init_state *s, const struct ocirt_init_params *p);
+
+static int
+receive_config (struct init_state *s, ocirt_error_t *err)
+{
+  struct ocirt_sync_msg m;
+  struct ocirt_init_params p;
+  const char *strs[3];
+  cleanup_free char *buf = NULL;
+  cleanup_free char *perr = NULL;
+  size_t off, len = 0;
+  int r;
+
+  if (ocirt_sync_expect (s->sync_fd, OCIRT_SYNC_CONFIG, &m, err) < 0)
+    return -1;
+  memcpy (&p, m.payload, m.len < sizeof p ? m.len : sizeof p);
+  if (m.len < sizeof p || m.nfds < ((p.flags & OCIRT_INIT_EXEC) ? 1 : 2))
+    {
+      ocirt_sync_close_fds (&m);
+      return ocirt_error_set (err, EPROTO, "sync: malformed config message");
+    }
+  memcpy (&p, m.payload, sizeof p);
+  off = sizeof p;
+  for (size_t i = 0; i < ARRAY_SIZE (strs); i++)
+    {
+      const char *e = memchr (m.payload + off, '\0', m.len - off);
+      if (off >= m.len || e == NULL)
+        {
+          ocirt_sync_close_fds (&m);
+          return ocirt_error_set (err, EPROTO,
+                                  "sync: malformed config message");
+        }
+      strs[i] = xstrdup (m.payload + off);
+      off = (size_t) (e - m.payload) + 1;
+    }
+  {
+    /* fds: config, [fifo unless exec], [seccomp program].  */
+    int next = 1;
+    if (!(p.flags & OCIRT_INIT_EXEC))
+      s->fifo_fd = m.fds[next++];
+    if ((p.flags & OCIRT_INIT_SECCOMP) && m.nfds != next + 1)
+      return ocirt_error_set (err, EPROTO,
+                              "sync: config message without the seccomp "
+                              "program");
+    if (p.flags & OCIRT_INIT_SECCOMP)
+      {
+        cleanup_free char *prog = NULL;
+        size_t plen = 0;
+        r = ocirt_read_fd (m.fds[next], 1 << 20, &prog, &plen);
+        close (m.fds[next]);
+        if (r < 0)
+          return ocirt_error_set (err, -r, "read the seccomp program");
+        s->seccomp = steal_ptr (&prog);
+        s->seccomp_len = plen / 8;
+        s->seccomp_notify = p.flags & OCIRT_INIT_SECCOMP_NOTIFY;
+      }
+  }
+  if (0)
+    return ocirt_error_set (err, EPROTO,
+                            "sync: config message without the seccomp program");
+  /* The runtime wrote the memfd: its offset is at the end.  */
+  if (lseek (m.fds[0], 0, SEEK_SET) < 0)
+    r = -errno;
+  else
+    r = ocirt_read_fd (m.fds[0], SIZE_MAX / 2, &buf, &len);
+  close (m.fds[0]);
+  if (r < 0)
+    return ocirt_error_set (err, -r, "read config");
+  s->spec = oci_spec_parse (buf, len, &perr);
+  if (s->spec == NULL)
+    return ocirt_error_set (err, 0, "config.json: %s", perr);
+
+  s->ctx.id = strs[0];
+  s->ctx.bundle = strs[1];
+  s->ctx.rootfs = strs[2];
+  fill_ctx (s, &p);
+  return 0;
+}
+
+static void
+fill_ctx (struct init_state *s, const struct ocirt_init_params *pp)
+{
+  struct ocirt_init_params p = *pp;
+
+  s->exec_mode = p.flags & OCIRT_INIT_EXEC;
+  s->ctx.spec = s->spec;
+  s->ctx.no_pivot = p.flags & OCIRT_INIT_NO_PIVOT;
+  s->ctx.no_new_keyring = p.flags & OCIRT_INIT_NO_NEW_KEYRING;
+  s->ctx.preserve_fds = p.preserve_fds + (p.listen_fds > 0 ? p.listen_fds : 0);
+  s->ctx.has_terminal = s->spec->process && s->spec->process->terminal;
+  s->ctx.fifo_fd = s->fifo_fd;
+  s->listen_fds = p.listen_fds;
+  for (size_t i = 0; i < s->spec->linux->namespaces_len; i++)
+    {
+      const oci_namespace *ns = &s->spec->linux->namespaces[i];
+      bool is_new = ns->path == NULL || *ns->path == '\0';
+      switch (ns->type)
+        {
+        case OCI_NS_USER:
+          s->ctx.has_userns = true;
+          s->ctx.new_userns = is_new;
+          break;
+        case OCI_NS_MOUNT:
+          s->ctx.new_mountns = is_new;
+          break;
+        case OCI_NS_NETWORK:
+          s->ctx.new_netns = is_new;
+          break;
+        case OCI_NS_CGROUP:
+          s->ctx.new_cgroupns = is_new;
+          break;
+        case OCI_NS_PID:
+          s->ctx.new_pidns = is_new;
+          break;
+        default:
+          break;
+        }
+    }
+}
+
+static int
+setup_userns (struct init_state *s, ocirt_error_t *err)
+{
+  struct ocirt_sync_msg m;
+
+  if (ocirt_ns_join_user (s->spec->linux, err) < 0)
+    return -1;
+  if (!s->ctx.new_userns)
+    return 0;
+  if (unshare (CLONE_NEWUSER) < 0)
+    return ocirt_error_set (err, errno, "unshare user namespace");
+  if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_READY_FOR_MAPPINGS, NULL, 0,
+                       NULL, 0, err)
+      < 0)
+    return -1;
+  if (ocirt_sync_expect (s->sync_fd, OCIRT_SYNC_MAPPINGS_DONE, &m, err) < 0)
+    return -1;
+  if (setresgid (0, 0, 0) < 0)
+    return ocirt_error_set (err, errno, "setresgid 0 in the user namespace");
+  if (setresuid (0, 0, 0) < 0)
+    return ocirt_error_set (err, errno, "setresuid 0 in the user namespace");
+  return 0;
+}
+
+static bool
+joins (const oci_linux *l, oci_ns_type t)
+{
+  for (size_t i = 0; i < l->namespaces_len; i++)
+    if (l->namespaces[i].type == t && l->namespaces[i].path
+        && *l->namespaces[i].path)
+      return true;
+  return false;
+}
+
+/* Namespaces other than user; returns 1 in the container init, 0 in the
+   process that only forked it (which then exits).  */
+static int
+setup_namespaces (struct init_state *s, ocirt_error_t *err)
+{
+  const oci_linux *l = s->spec->linux;
+  int flags = ocirt_ns_new_flags (l, true);
+  bool need_fork;
+  int32_t pid;
+  pid_t child;
+
+  if (ocirt_ns_join_others (l, err) < 0)
+    return -1;
+  if (flags && unshare (flags) < 0)
+    return ocirt_error_set (err, errno, "unshare namespaces (flags 0x%x)",
+                            (unsigned) flags);
+  if ((flags & CLONE_NEWTIME) && ocirt_ns_write_time_offsets (l, err) < 0)
+    return -1;
+  need_fork = (flags & (CLONE_NEWPID | CLONE_NEWTIME))
+              || joins (l, OCI_NS_PID) || joins (l, OCI_NS_TIME);
+  if (!need_fork)
+    {
+      pid = getpid ();
+      return ocirt_sync_send (s->sync_fd, OCIRT_SYNC_PID, &pid, sizeof pid,
+                              NULL, 0, err) < 0 ? -1 : 1;
+    }
+  /* The runtime becomes the parent of the container init, so that `run`
+     can wait for it.  */
+  child = (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+  if (child < 0)
+    return ocirt_error_set (err, errno, "clone the container init");
+  if (child == 0)
+    {
+      prctl (PR_SET_PDEATHSIG, SIGKILL);
+      return 1;
+    }
+  pid = child;
+  if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_PID, &pid, sizeof pid, NULL, 0,
+                       err)
+      < 0)
+    return -1;
+  return 0;
+}
+
+static char *
+container_state_json (struct init_state *s, const char *status)
+{
+  oci_state st = {
+    .oci_version = OCI_SPEC_VERSION,
+    .id = s->ctx.id,
+    .status = status,
+    .pid = getpid (),
+    .bundle = s->ctx.bundle,
+    .annotations = &s->spec->annotations,
+  };
+  return oci_state_emit (&st, false);
+}
+
+static int
+runtime_hooks (struct init_state *s, ocirt_error_t *err)
+{
+  const oci_hooks *h = s->spec->hooks;
+  struct ocirt_sync_msg m;
+
+  if (h == NULL || (h->prestart_len == 0 && h->create_runtime_len == 0))
+    return 0;
+  if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_RUN_HOOKS, NULL, 0, NULL, 0,
+                       err)
+      < 0)
+    return -1;
+  return ocirt_sync_expect (s->sync_fd, OCIRT_SYNC_HOOKS_DONE, &m, err);
+}
+
+static int
+container_hooks (struct init_state *s, const char *kind, const oci_hook *hooks,
+                 size_t n, ocirt_error_t *err)
+{
+  cleanup_free char *json = NULL;
+
+  if (n == 0)
+    return 0;
+  json = container_state_json (s, "created");
+  return ocirt_hooks_run (kind, hooks, n, json, err);
+}
+
+static int
+setup_terminal (struct init_state *s, ocirt_error_t *err)
+{
+  cleanup_close int master = -1, peer = -1;
+
+  if (!s->ctx.has_terminal)
+    return 0;
+  if (ocirt_terminal_create_in_container (s->spec->process->console_size,
+                                          &master, &peer, err)
+      < 0)
+    return -1;
+  if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_PTY, NULL, 0, &master, 1, err)
+      < 0)
+    return -1;
+  return ocirt_terminal_make_stdio (peer, err);
+}
+
+static void
+send_warnings (struct init_state *s, char **warnings)
+{
+  for (size_t i = 0; warnings && warnings[i]; i++)
+    ocirt_sync_send (s->sync_fd, OCIRT_SYNC_WARNING, warnings[i],
+                     strlen (warnings[i]), NULL, 0, NULL);
+}
+
+static int
+load_seccomp (struct init_state *s, ocirt_error_t *err)
+{
+  cleanup_close int listener = -1;
+
+  if (s->seccomp_len == 0 || s->seccomp_loaded)
+    return 0;
+  if (ocirt_seccomp_load (s->spec->linux->seccomp, s->seccomp, s->seccomp_len,
+                          s->seccomp_notify, &listener, err)
+      < 0)
+    return -1;
+  s->seccomp_loaded = true;
+  if (listener >= 0)
+    return ocirt_sync_send (s->sync_fd, OCIRT_SYNC_SECCOMP_FD, NULL, 0,
+                            &listener, 1, err);
+  return 0;
+}
+
+static char **
+process_env (struct init_state *s)
+{
+  const oci_process *p = s->spec->process;
+  size_t n = p->env_len;
+  char **env = xcalloc (n + 3, sizeof (char *));
+
+  for (size_t i = 0; i < n; i++)
+    env[i] = p->env[i];
+  if (s->listen_fds > 0)
+    {
+      xasprintf (&env[n++], "LISTEN_FDS=%d", s->listen_fds);
+      env[n++] = (char *) "LISTEN_PID=1";
+    }
+  return env;
+}
+
+static int
+prepare (struct init_state *s, char **exe, ocirt_error_t *err)
+{
+  const oci_process *p = s->spec->process;
+  const oci_hooks *h = s->spec->hooks;
+  cleanup_strv char **warnings = NULL;
+  int r;
+
+  if (setup_userns (s, err) < 0)
+    return -1;
+  r = setup_namespaces (s, err);
+  if (r <= 0)
+    return r < 0 ? -1 : 0;
+  if (!s->ctx.no_new_keyring)
+    syscall (SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, s->ctx.id);
+  if (ocirt_set_uts (s->spec, err) < 0)
+    return -1;
+  if (ocirt_rootfs_prepare (&s->ctx, err) < 0)
+    return -1;
+  if (runtime_hooks (s, err) < 0)
+    return -1;
+  if (h && container_hooks (s, "createContainer", h->create_container,
+                            h->create_container_len, err)
+               < 0)
+    return -1;
+  if (ocirt_rootfs_pivot (&s->ctx, err) < 0)
+    return -1;
+  if (ocirt_apply_sysctl (s->spec->linux, err) < 0)
+    return -1;
+  if (setup_terminal (s, err) < 0)
+    return -1;
+  if (ocirt_rootfs_finalize (&s->ctx, err) < 0)
+    return -1;
+  *exe = ocirt_find_executable (p, err);
+  if (*exe == NULL)
+    return -1;
+  if (ocirt_lsm_apply_exec (p, err) < 0)
+    return -1;
+  if (ocirt_apply_process_attrs (p, s->spec->linux, err) < 0)
+    return -1;
+  if (ocirt_apply_cwd (p, err) < 0)
+    return -1;
+  /* Without no_new_privs the filter needs CAP_SYS_ADMIN: load it while
+     we still hold it.  A notify listener must reach the runtime before
+     create returns.  Otherwise it goes in last, just before execve.  */
+  if (!p->no_new_privileges && load_seccomp (s, err) < 0)
+    return -1;
+  if (ocirt_apply_user_and_caps (p, true, &warnings, err) < 0)
+    return -1;
+  send_warnings (s, warnings);
+  if (s->seccomp_notify && load_seccomp (s, err) < 0)
+    return -1;
+  if (ocirt_close_fds_on_exec (s->ctx.preserve_fds, err) < 0)
+    return -1;
+  return 1;
+}
+
+/* Wait on the exec fifo until `start`, then run the user's process.
+   Errors from here on reach `start` through the fifo.  */
+static void
+wait_start_and_exec (struct init_state *s, const char *exe)
+{
+  const oci_hooks *h = s->spec->hooks;
+  cleanup_error ocirt_error_t err = { 0 };
+  char path[64];
+  int fd;
+
+  snprintf (path, sizeof path, "/proc/self/fd/%d", s->fifo_fd);
+  /* After a switch to another uid the kernel made us non-dumpable, which
+     makes our own /proc/self/fd unreachable; allow it for the open.  */
+  prctl (PR_SET_DUMPABLE, 1);
+  do
+    fd = open (path, O_WRONLY | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  prctl (PR_SET_DUMPABLE, 0);
+  if (fd < 0)
+    _exit (125);
+  close (s->fifo_fd);
+  if (ocirt_write_all (fd, "0", 1) < 0)
+    _exit (125);
+  if (h && container_hooks (s, "startContainer", h->start_container,
+                            h->start_container_len, &err)
+               < 0)
+    {
+      cleanup_free char *text = ocirt_error_text (&err);
+      ocirt_write_all (fd, text, strlen (text));
+      _exit (125);
+    }
+  if (load_seccomp (s, &err) < 0)
+    {
+      cleanup_free char *text = ocirt_error_text (&err);
+      ocirt_write_all (fd, text, strlen (text));
+      _exit (125);
+    }
+  {
+    const oci_process *p = s->spec->process;
+    char **argv = xcalloc (p->args_len + 1, sizeof (char *));
+    for (size_t i = 0; i < p->args_len; i++)
+      argv[i] = p->args[i];
+    execve (exe, argv, process_env (s));
+  }
+  {
+    char msg[PATH_MAX + 128];
+    int n = snprintf (msg, sizeof msg, "exec: \"%s\": %s",
+                      s->spec->process->args[0], strerror (errno));
+    ocirt_write_all (fd, msg, (size_t) n);
+  }
+  _exit (127);
+}
+
+/* exec -t: a new pty of the container's devpts, without /dev/console.  */
+static int
+setup_exec_terminal (struct init_state *s, ocirt_error_t *err)
+{
+  cleanup_close int master = -1, peer = -1;
+  int unlock = 0;
+
+  if (!s->ctx.has_terminal)
+    return 0;
+  master = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0)
+    return ocirt_error_set (err, errno, "open /dev/ptmx");
+  if (ioctl (master, TIOCSPTLCK, &unlock) < 0)
+    return ocirt_error_set (err, errno, "unlock pty");
+  peer = ioctl (master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (peer < 0)
+    return ocirt_error_set (err, errno, "open the pty peer");
+  if (s->spec->process->console_size)
+    {
+      struct winsize ws = { .ws_row = s->spec->process->console_size->height,
+                            .ws_col = s->spec->process->console_size->width };
+      ioctl (master, TIOCSWINSZ, &ws);
+    }
+  if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_PTY, NULL, 0, &master, 1, err)
+      < 0)
+    return -1;
+  if (ocirt_terminal_make_stdio (peer, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* exec: join every namespace of the running container (given by path),
+   then become the process.  Success closes the sync channel by execve;
+   failure sends ERROR.  Returns 0 in a process that only forked.  */
+static int
+run_exec (struct init_state *s, ocirt_error_t *err)
+{
+  const oci_process *p = s->spec->process;
+  cleanup_strv char **warnings = NULL;
+  cleanup_free char *exe = NULL;
+  char **argv;
+  int r;
+
+  /* Until execve nothing in the container may inspect us
+     (CVE-2016-9962).  */
+  prctl (PR_SET_DUMPABLE, 0);
+  if (setup_userns (s, err) < 0)
+    return -1;
+  r = setup_namespaces (s, err);
+  if (r <= 0)
+    return r;
+  if (setup_exec_terminal (s, err) < 0)
+    return -1;
+  exe = ocirt_find_executable (p, err);
+  if (exe == NULL)
+    return -1;
+  if (ocirt_lsm_apply_exec (p, err) < 0)
+    return -1;
+  if (ocirt_apply_process_attrs (p, s->spec->linux, err) < 0
+      || ocirt_apply_cwd (p, err) < 0)
+    return -1;
+  if (!p->no_new_privileges && load_seccomp (s, err) < 0)
+    return -1;
+  if (ocirt_apply_user_and_caps (p, true, &warnings, err) < 0)
+    return -1;
+  send_warnings (s, warnings);
+  if (load_seccomp (s, err) < 0)
+    return -1;
+  if (ocirt_close_fds_on_exec (s->ctx.preserve_fds, err) < 0)
+    return -1;
+  argv = xcalloc (p->args_len + 1, sizeof (char *));
+  for (size_t i = 0; i < p->args_len; i++)
+    argv[i] = p->args[i];
+  prctl (PR_SET_PDEATHSIG, 0);
+  execve (exe, argv, process_env (s));
+  return ocirt_error_set (err, errno, "exec: \"%s\"", p->args[0]);
+}
+
+int
+ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
+                        const struct ocirt_init_params *params,
+                        const char *id, void *filter, size_t filter_len,
+                        bool notify)
+{
+  struct init_state s = { .sync_fd = sync_fd, .fifo_fd = -1, .spec = spec };
+  cleanup_error ocirt_error_t err = { 0 };
+  struct ocirt_sync_msg m;
+
+  s.ctx.id = id;
+  s.seccomp = filter;
+  s.seccomp_len = filter_len;
+  s.seccomp_notify = notify;
+  fill_ctx (&s, params);
+  /* Wait until the runtime has put us in the container's cgroup.  */
+  if (ocirt_sync_expect (sync_fd, OCIRT_SYNC_CONFIG, &m, &err) == 0
+      && run_exec (&s, &err) == 0)
+    _exit (0);
+  ocirt_sync_send_error (sync_fd, &err);
+  _exit (1);
+}
+
+int
+ocirt_init_main (int sync_fd)
+{
+  struct init_state s = { .sync_fd = sync_fd, .fifo_fd = -1 };
+  cleanup_error ocirt_error_t err = { 0 };
+  cleanup_free char *exe = NULL;
+  int r;
+
+  r = receive_config (&s, &err);
+  if (r == 0 && s.exec_mode)
+    {
+      if (run_exec (&s, &err) == 0)
+        _exit (0);
+      ocirt_sync_send_error (sync_fd, &err);
+      _exit (1);
+    }
+  if (r == 0)
+    r = prepare (&s, &exe, &err);
+  if (r < 0)
+    {
+      ocirt_sync_send_error (sync_fd, &err);
+      _exit (1);
+    }
+  if (r == 0)
+    _exit (0); /* the process that forked the container init */
+  prctl (PR_SET_PDEATHSIG, 0);
+  if (ocirt_sync_send (sync_fd, OCIRT_SYNC_CREATED, NULL, 0, NULL, 0, &err)
+      < 0)
+    _exit (1);
+  close (sync_fd);
+  wait_start_and_exec (&s, exe);
+  _exit (127);
+}
