@@ -14,7 +14,7 @@ BUILD_PKGS=(autoconf automake libtool pkg-config gcc make libyajl-dev
   libseccomp-dev libcap-dev libselinux1-dev libcmocka-dev)
 TEST_PKGS=(bats bats-support bats-assert busybox-static clang
   libclang-rt-14-dev python3-jsonschema
-  golang-github-opencontainers-specs-dev runc crun jq)
+  golang-github-opencontainers-specs-dev runc crun jq qemu-system-x86)
 E2E_PKGS=(podman conmon containerd)
 
 usage ()

@@ -242,7 +242,8 @@ section "integration tests (bats)"
 export OCIRT=$OCIRT_BIN
 export OCIRT_TEST_ROOTFS=$WORK/rootfs
 export OCIRT_TIMEOUT=30
-for file in tests/integration/*.bats; do
+for file in tests/integration/*.bats tests/security/*.bats; do
+  [[ -e $file ]] || continue
   name=$(basename "$file" .bats)
   fdir=$WORK/bats/$name
   mkdir -p "$fdir/state" "$fdir/tmp"
@@ -259,6 +260,34 @@ for file in tests/integration/*.bats; do
   ((rc == 124)) && echo "test.sh: $name: timed out after ${left}s" >&2
   count_tap "$fdir/tap" "$rc" "$name"
 done
+
+# ---------------------------------------------------------------------
+# Scripts that print TAP: the pure cgroup2 VM, sanitizer and valgrind runs.
+run_tap_script ()
+{
+  local name=$1 file=$2 limit=$3 dir left rc
+  [[ -e $file ]] || return 0
+  dir=$WORK/$name
+  mkdir -p "$dir"
+  chmod 0755 "$dir"
+  left=$(budget "$limit")
+  if ((left <= 0)); then
+    stage_error "$name: not run, time budget exhausted"
+    return 0
+  fi
+  echo "# $name"
+  TMPDIR=$dir timeout -k 10 "$left" bash "$file" </dev/null 2>&1 | tee "$dir.tap"
+  rc=${PIPESTATUS[0]}
+  ((rc == 124)) && echo "test.sh: $name: timed out after ${left}s" >&2
+  count_tap "$dir.tap" "$rc" "$name"
+}
+
+section "cgroup v2 (virtual machine)"
+run_tap_script vm tests/vm/run.sh 660
+
+section "sanitizers and valgrind"
+run_tap_script sanitize tests/sanitize.sh 900
+run_tap_script valgrind tests/valgrind.sh 300
 
 # ---------------------------------------------------------------------
 section "end-to-end tests (engines)"

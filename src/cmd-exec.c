@@ -20,8 +20,9 @@ static const char usage[]
       "  -t, --tty                 allocate a pseudo-terminal\n"
       "      --cwd DIR             working directory\n"
       "  -e, --env K=V             set an environment variable (repeat)\n"
-      "  -u, --user UID[:GID]      numeric user and group\n"
-      "  -g, --additional-gids G   additional group (repeat)\n"
+      "  -u, --user UID[:GID]      numeric user and group (default: the\n"
+      "                            container's)\n"
+      "  -g, --additional-gids G   add a supplementary group (repeat)\n"
       "  -c, --cap CAP             add a capability (repeat)\n"
       "      --no-new-privs        set no_new_privs\n"
       "      --apparmor PROFILE    AppArmor profile\n"
@@ -29,7 +30,10 @@ static const char usage[]
       "  -d, --detach              return once the process runs\n"
       "      --pid-file FILE       write the process's pid to FILE\n"
       "      --preserve-fds N      pass fds 3 .. 3+N-1\n"
-      "      --cgroup [CTRL:]PATH  run in a sub-cgroup of the container\n"
+      "      --cgroup [CTRL[,CTRL]:]PATH\n"
+      "                            run in an existing sub-cgroup of the\n"
+      "                            container's cgroup (repeat; CTRL: only\n"
+      "                            that cgroup v1 hierarchy)\n"
       "      --ignore-paused       allow exec into a paused container\n"
       "  -h, --help                print this help\n";
 
@@ -43,10 +47,10 @@ parse_user (const char *s, struct ocirt_exec_opts *o)
     *colon = '\0';
   if (ocirt_parse_uint32 (copy, &o->uid) < 0)
     return -1;
-  o->gid = 0;
   if (colon && ocirt_parse_uint32 (colon + 1, &o->gid) < 0)
     return -1;
-  o->has_user = true;
+  o->has_uid = true;
+  o->has_gid = colon != NULL;
   return 0;
 }
 
@@ -95,7 +99,7 @@ ocirt_cmd_exec (struct ocirt_global *g, int argc, char **argv)
   };
   struct ocirt_exec_opts o = { .root = g->root };
   cleanup_error ocirt_error_t err = { 0 };
-  cleanup_free char **env = NULL, **caps = NULL;
+  cleanup_free char **env = NULL, **caps = NULL, **cgroups = NULL;
   cleanup_free uint32_t *gids = NULL;
   int c, status = 0;
 
@@ -169,7 +173,7 @@ ocirt_cmd_exec (struct ocirt_global *g, int argc, char **argv)
           }
         break;
       case OPT_CGROUP:
-        o.cgroup = optarg;
+        push (&cgroups, &o.cgroups_len, optarg);
         break;
       case OPT_IGNORE_PAUSED:
         o.ignore_paused = true;
@@ -201,11 +205,7 @@ ocirt_cmd_exec (struct ocirt_global *g, int argc, char **argv)
   o.env = env;
   o.gids = gids;
   o.caps = caps;
-  if (o.cgroup)
-    {
-      ocirt_log (OCIRT_LOG_ERROR, "exec: --cgroup is not supported yet");
-      return 1;
-    }
+  o.cgroups = cgroups;
   if (ocirt_container_exec (&o, &status, &err) < 0)
     {
       ocirt_error_wrap (&err, "exec");

@@ -1,11 +1,14 @@
-/* ocirt: exec.  The new process is a fork of this one: it joins the
-   container's cgroup before it runs any code, then every namespace of the
-   container's init, and applies the process attributes like the init
-   does.  See docs/design.md for why there is no re-exec here.  */
+/* ocirt: exec.  The new process is a fork of this one, born in the
+   container's pid namespace (the runtime enters it for its children
+   only).  It waits until the runtime has put it in the container's
+   cgroup, joins every other namespace of the container's init with one
+   setns on the init's pidfd, and applies the process attributes like the
+   init does.  See docs/design.md for why there is no re-exec here.  */
 #include <config.h>
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,11 +20,13 @@
 #include <sys/wait.h>
 #include <termios.h>
 
+#include "cgroup-internal.h"
 #include "cgroup.h"
 #include "container-exec.h"
 #include "container.h"
 #include "log.h"
 #include "lsm.h"
+#include "namespaces.h"
 #include "seccomp-cache.h"
 #include "seccomp.h"
 #include "selfexe.h"
@@ -94,42 +99,68 @@ add_caps (char ***set, size_t *len, char **caps, size_t n)
 }
 
 static int
+read_process_file (const struct ocirt_exec_opts *o, oci_spec *spec,
+                   ocirt_error_t *err)
+{
+  cleanup_free char *buf = NULL, *perr = NULL;
+  size_t len = 0;
+  oci_process *p;
+  int r;
+
+  if (strcmp (o->process_file, "-") == 0)
+    r = ocirt_read_fd (0, PROCESS_MAX, &buf, &len);
+  else
+    r = ocirt_read_file_at (-1, o->process_file, PROCESS_MAX, &buf, &len);
+  if (r < 0)
+    return ocirt_error_set (err, -r, "read process file \"%s\"",
+                            o->process_file);
+  p = oci_process_parse (buf, len, &perr);
+  if (p == NULL)
+    return ocirt_error_set (err, 0, "%s: %s", o->process_file, perr);
+  if (p->args_len == 0)
+    {
+      oci_process_free (p);
+      return ocirt_error_set (err, 0, "%s: args: must contain at least one "
+                              "entry", o->process_file);
+    }
+  if (p->cwd == NULL)
+    p->cwd = xstrdup (spec->process && spec->process->cwd
+                          ? spec->process->cwd
+                          : "/");
+  oci_process_free (spec->process);
+  spec->process = p;
+  return 0;
+}
+
+static void
+override_user (const struct ocirt_exec_opts *o, oci_process *p)
+{
+  size_t n;
+
+  if (o->has_uid)
+    p->user.uid = o->uid;
+  if (o->has_gid)
+    p->user.gid = o->gid;
+  if (o->gids_len == 0)
+    return;
+  n = p->user.additional_gids_len;
+  p->user.additional_gids = xrealloc (p->user.additional_gids,
+                                      (n + o->gids_len) * sizeof (uint32_t));
+  memcpy (p->user.additional_gids + n, o->gids,
+          o->gids_len * sizeof (uint32_t));
+  p->user.additional_gids_len = n + o->gids_len;
+}
+
+/* The process: the -p file as it is, or the container's process with the
+   command and the overrides of the command line.  */
+static int
 build_process (const struct ocirt_exec_opts *o, oci_spec *spec,
                ocirt_error_t *err)
 {
   oci_process *p;
 
   if (o->process_file)
-    {
-      cleanup_free char *buf = NULL, *perr = NULL;
-      size_t len = 0;
-      int r;
-
-      if (strcmp (o->process_file, "-") == 0)
-        r = ocirt_read_fd (0, PROCESS_MAX, &buf, &len);
-      else
-        r = ocirt_read_file_at (-1, o->process_file, PROCESS_MAX, &buf, &len);
-      if (r < 0)
-        return ocirt_error_set (err, -r, "read process file \"%s\"",
-                                o->process_file);
-      p = oci_process_parse (buf, len, &perr);
-      if (p == NULL)
-        return ocirt_error_set (err, 0, "%s: %s", o->process_file, perr);
-      if (p->args_len == 0)
-        {
-          oci_process_free (p);
-          return ocirt_error_set (err, 0, "%s: args: must contain at least "
-                                  "one entry", o->process_file);
-        }
-      if (p->cwd == NULL)
-        p->cwd = xstrdup (spec->process && spec->process->cwd
-                              ? spec->process->cwd
-                              : "/");
-      oci_process_free (spec->process);
-      spec->process = p;
-      return 0;
-    }
-
+    return read_process_file (o, spec, err);
   p = spec->process;
   if (p == NULL)
     return ocirt_error_set (err, 0, "the container has no process to derive "
@@ -144,18 +175,7 @@ build_process (const struct ocirt_exec_opts *o, oci_spec *spec,
       p->cwd = xstrdup (o->cwd);
     }
   merge_env (p, o->env, o->env_len);
-  if (o->has_user)
-    {
-      p->user.uid = o->uid;
-      p->user.gid = o->gid;
-    }
-  if (o->gids_len)
-    {
-      free (p->user.additional_gids);
-      p->user.additional_gids = xcalloc (o->gids_len, sizeof (uint32_t));
-      memcpy (p->user.additional_gids, o->gids, o->gids_len * sizeof (uint32_t));
-      p->user.additional_gids_len = o->gids_len;
-    }
+  override_user (o, p);
   if (o->caps_len)
     {
       if (p->capabilities == NULL)
@@ -181,7 +201,158 @@ build_process (const struct ocirt_exec_opts *o, oci_spec *spec,
   return 0;
 }
 
-/* Every namespace of the config, joined through the init's /proc.  */
+/* --cgroup.  */
+
+void
+ocirt_exec_subcg_release (struct ocirt_exec_subcg *s)
+{
+  ocirt_strv_free (s->controllers);
+  free (s->path);
+  s->controllers = NULL;
+  s->path = NULL;
+}
+
+int
+ocirt_exec_subcg_parse (const char *spec, struct ocirt_exec_subcg *out,
+                        ocirt_error_t *err)
+{
+  const char *colon = strchr (spec, ':');
+  const char *path = colon ? colon + 1 : spec;
+  size_t n = 0;
+
+  memset (out, 0, sizeof *out);
+  if (*path == '\0')
+    return ocirt_error_set (err, 0, "--cgroup \"%s\": empty path", spec);
+  out->path = ocirt_cgroup_clean_path (path);
+  if (out->path == NULL)
+    return ocirt_error_set (err, 0, "--cgroup \"%s\": \"..\" is not allowed",
+                            spec);
+  if (colon == NULL)
+    return 0;
+  for (const char *c = spec; c <= colon;)
+    {
+      size_t len = strcspn (c, ",:");
+
+      if (len == 0)
+        {
+          ocirt_exec_subcg_release (out);
+          return ocirt_error_set (err, 0, "--cgroup \"%s\": empty controller "
+                                  "name", spec);
+        }
+      out->controllers = xrealloc (out->controllers,
+                                   (n + 2) * sizeof (char *));
+      out->controllers[n++] = xstrndup (c, len);
+      out->controllers[n] = NULL;
+      c += len + 1;
+    }
+  return 0;
+}
+
+static bool
+subcg_applies (const struct ocirt_exec_subcg *s,
+               const ocirt_cgroup_hierarchy *h)
+{
+  if (s->controllers == NULL)
+    return true;
+  for (char **c = s->controllers; !h->unified && *c; c++)
+    if (ocirt_cgroup_has_controller (h, *c))
+      return true;
+  return false;
+}
+
+/* A sub-cgroup naming the hierarchy's controller wins over one for every
+   hierarchy.  */
+static const struct ocirt_exec_subcg *
+subcg_for (const struct ocirt_exec_subcg *subs, size_t n,
+           const ocirt_cgroup_hierarchy *h)
+{
+  const struct ocirt_exec_subcg *any = NULL;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      if (subs[i].controllers == NULL)
+        any = &subs[i];
+      else if (subcg_applies (&subs[i], h))
+        return &subs[i];
+    }
+  return any;
+}
+
+static int
+check_controllers (const ocirt_cgroup_hierarchies *hs,
+                   const struct ocirt_exec_subcg *subs, size_t n,
+                   ocirt_error_t *err)
+{
+  for (size_t i = 0; i < n; i++)
+    for (char **c = subs[i].controllers; c && *c; c++)
+      {
+        if (hs->layout == OCIRT_CGROUP_V2)
+          return ocirt_error_set (err, 0, "--cgroup: a controller (\"%s\") "
+                                  "can only be named on cgroup v1", *c);
+        if (ocirt_cgroup_find_controller (hs, *c) == NULL)
+          return ocirt_error_set (err, 0, "--cgroup: no cgroup v1 hierarchy "
+                                  "has the controller \"%s\"", *c);
+      }
+  return 0;
+}
+
+static int
+enter_dir (const ocirt_cgroup_hierarchy *h, const char *path, pid_t pid,
+           bool sub, ocirt_error_t *err)
+{
+  cleanup_close int dirfd = ocirt_cgroup_open_in (h, path, O_PATH);
+  cleanup_close int fd = -1;
+  char buf[16];
+  int len = snprintf (buf, sizeof buf, "%d", (int) pid);
+
+  if (dirfd == -ENOENT && sub)
+    return ocirt_error_set (err, ENOENT, "--cgroup: the sub-cgroup \"%s\" "
+                            "does not exist in \"%s\"", path, h->mountpoint);
+  if (dirfd < 0)
+    return ocirt_error_set (err, -dirfd, "open cgroup \"%s\" in \"%s\"", path,
+                            h->mountpoint);
+  fd = openat (dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write (fd, buf, (size_t) len) != len)
+    return ocirt_error_set (err, errno, "add pid %d to \"%s%s/cgroup.procs\"",
+                            (int) pid, h->mountpoint, path);
+  return 0;
+}
+
+int
+ocirt_exec_cgroup_enter (const char *path,
+                         const struct ocirt_exec_subcg *subs, size_t n,
+                         pid_t pid, ocirt_error_t *err)
+{
+  ocirt_cgroup_hierarchies hs = { 0 };
+  size_t joined = 0;
+  int ret;
+
+  if (ocirt_cgroup_hierarchies_load (&hs, err) < 0)
+    return -1;
+  ret = check_controllers (&hs, subs, n, err);
+  for (size_t i = 0; i < hs.n && ret == 0; i++)
+    {
+      const struct ocirt_exec_subcg *s = subcg_for (subs, n, &hs.h[i]);
+      cleanup_close int base = ocirt_cgroup_open_in (&hs.h[i], path, O_PATH);
+      cleanup_free char *target = NULL;
+
+      /* A hierarchy mounted after the container was created.  */
+      if (base == -ENOENT)
+        continue;
+      if (s && strcmp (s->path, "/") != 0)
+        xasprintf (&target, "%s%s", strcmp (path, "/") ? path : "", s->path);
+      ret = enter_dir (&hs.h[i], target ? target : path, pid, target != NULL,
+                       err);
+      joined++;
+    }
+  if (ret == 0 && joined == 0)
+    ret = ocirt_error_set (err, ENOENT, "cgroup \"%s\"", path);
+  ocirt_cgroup_hierarchies_free (&hs);
+  return ret;
+}
+
+/* Every namespace of the config, by the init's /proc: the joining
+   process falls back to these when setns on a pidfd is not available.  */
 static void
 join_paths (oci_spec *spec, int pid)
 {
@@ -201,6 +372,15 @@ join_paths (oci_spec *spec, int pid)
     }
 }
 
+static bool
+has_ns (const oci_spec *spec, oci_ns_type t)
+{
+  for (size_t i = 0; i < spec->linux->namespaces_len; i++)
+    if (spec->linux->namespaces[i].type == t)
+      return true;
+  return false;
+}
+
 /* Privileged containers (no user namespace, CAP_SYS_PTRACE kept) could
    reach /proc/<pid>/exe of the joining process: they get a sealed copy of
    the runtime, everyone else a plain fork.  */
@@ -209,9 +389,8 @@ needs_sealed_copy (const oci_spec *spec)
 {
   const oci_capabilities *c = spec->process->capabilities;
 
-  for (size_t i = 0; i < spec->linux->namespaces_len; i++)
-    if (spec->linux->namespaces[i].type == OCI_NS_USER)
-      return false;
+  if (has_ns (spec, OCI_NS_USER))
+    return false;
   if (c == NULL)
     return true;
   for (size_t i = 0; i < c->bounding_len; i++)
@@ -225,11 +404,105 @@ struct exec_ctx
   const struct ocirt_exec_opts *o;
   oci_spec *spec;
   struct ocirt_seccomp_prog seccomp;
+  struct ocirt_exec_subcg *subs;
+  size_t subs_len;
+  bool sealed;
+  int pidfd;    /* of the container's init, -1 without pidfd_open */
   int sync_fd;
-  pid_t child;
-  pid_t pid;
+  pid_t child;  /* the forked process */
+  pid_t pid;    /* the process that runs the command */
   int master;
+  int rt_fds[3]; /* the runtime's own fds: closed in the child */
 };
+
+/* Direct exec: the runtime enters the init's pid namespace for its
+   children only (setns changes pid_for_children), so the process is born
+   in it and needs no second fork.  */
+static int
+enter_pidns_for_children (struct exec_ctx *c, const struct ocirt_state *st,
+                          ocirt_error_t *err)
+{
+  cleanup_close int fd = -1;
+  char path[64];
+
+  if (!has_ns (c->spec, OCI_NS_PID))
+    return 0;
+  if (c->pidfd >= 0 && setns (c->pidfd, CLONE_NEWPID) == 0)
+    return 0;
+  /* Before Linux 5.8: by path, checking the init is still the same
+     process after the open.  */
+  snprintf (path, sizeof path, "/proc/%d/ns/pid", st->pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return ocirt_error_set (err, errno, "open \"%s\"", path);
+  if (!ocirt_pid_alive (st->pid, st->pid_start))
+    return ocirt_error_set (err, ESRCH, "the container's init exited");
+  if (setns (fd, CLONE_NEWPID) < 0)
+    return ocirt_error_set (err, errno, "join pid namespace \"%s\"", path);
+  return 0;
+}
+
+static void
+close_fds_between (unsigned lo, unsigned hi)
+{
+  if (lo <= hi)
+    syscall (SYS_close_range, lo, hi, 0);
+}
+
+/* In the child, before it joins anything: only stdio, the preserved fds
+   and the fds it needs stay open, and the cwd is not a host directory.
+   Nothing of the host -- the state directory, the lock -- enters the
+   container.  Fds of the runtime in the preserved range (when the caller
+   left a gap there) are close-on-exec: anything the runtime inherited
+   across its own execve is not.  */
+static void
+child_close_fds (struct exec_ctx *c, int keep1, int keep2)
+{
+  unsigned first = 3u + (unsigned) c->o->preserve_fds, lo = first;
+  unsigned keep[2];
+  size_t n = 0;
+
+  for (size_t i = 0; i < ARRAY_SIZE (c->rt_fds); i++)
+    if (c->rt_fds[i] >= 0 && c->rt_fds[i] != keep1 && c->rt_fds[i] != keep2)
+      close (c->rt_fds[i]);
+  if (chdir ("/") < 0)
+    _exit (127);
+  if (keep1 >= (int) first)
+    keep[n++] = (unsigned) keep1;
+  if (keep2 >= (int) first)
+    keep[n++] = (unsigned) keep2;
+  if (n == 2 && keep[0] > keep[1])
+    {
+      keep[0] = (unsigned) keep2;
+      keep[1] = (unsigned) keep1;
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      close_fds_between (lo, keep[i] - 1);
+      lo = keep[i] + 1;
+    }
+  close_fds_between (lo, ~0U);
+}
+
+static _Noreturn void
+child_reexec (struct exec_ctx *c, int fd, int exefd,
+              const struct ocirt_init_params *params)
+{
+  char env0[64];
+  char *argv[] = { (char *) "ocirt", (char *) "init", NULL };
+  char *envp[] = { env0, NULL };
+
+  if (fd < 3 + params->preserve_fds)
+    fd = fcntl (fd, F_DUPFD, 3 + params->preserve_fds);
+  else
+    fcntl (fd, F_SETFD, 0);
+  if (fd < 0)
+    _exit (127);
+  snprintf (env0, sizeof env0, "_OCIRT_SYNC_FD=%d", fd);
+  (void) c;
+  fexecve (exefd, argv, envp);
+  _exit (127);
+}
 
 static int
 spawn (struct exec_ctx *c, const struct ocirt_init_params *params,
@@ -238,9 +511,8 @@ spawn (struct exec_ctx *c, const struct ocirt_init_params *params,
   cleanup_close int exefd = -1;
   int sv[2];
   pid_t pid;
-  bool sealed = needs_sealed_copy (c->spec);
 
-  if (sealed)
+  if (c->sealed)
     {
       exefd = ocirt_selfexe_sealed_fd (err);
       if (exefd < 0)
@@ -258,39 +530,30 @@ spawn (struct exec_ctx *c, const struct ocirt_init_params *params,
   if (pid == 0)
     {
       sigset_t none;
-      int fd = sv[1];
 
+      prctl (PR_SET_PDEATHSIG, SIGKILL);
       close (sv[0]);
+      child_close_fds (c, sv[1], exefd);
       sigemptyset (&none);
       sigprocmask (SIG_SETMASK, &none, NULL);
-      prctl (PR_SET_PDEATHSIG, SIGKILL);
-      if (!sealed)
-        ocirt_init_exec_direct (fd, c->spec, params, c->o->id,
-                                c->seccomp.filter, c->seccomp.len,
-                                c->seccomp.has_notify);
-      else
-        {
-          char env0[64];
-          char *argv[] = { (char *) "ocirt", (char *) "init", NULL };
-          char *envp[] = { env0, NULL };
-
-          if (fd < 3 + params->preserve_fds)
-            fd = fcntl (sv[1], F_DUPFD, 3 + params->preserve_fds);
-          else
-            fcntl (fd, F_SETFD, 0);
-          if (fd < 0)
-            _exit (127);
-          snprintf (env0, sizeof env0, "_OCIRT_SYNC_FD=%d", fd);
-          fexecve (exefd, argv, envp);
-        }
+      if (c->sealed)
+        child_reexec (c, sv[1], exefd, params);
+      ocirt_init_exec_direct (sv[1], c->spec, params, c->o->id,
+                              c->seccomp.filter, c->seccomp.len,
+                              c->seccomp.has_notify);
       _exit (127);
     }
   close (sv[1]);
   c->sync_fd = sv[0];
   c->child = pid;
+  if (!c->sealed)
+    c->pid = pid;
   return 0;
 }
 
+/* The go message, once the child is in the cgroup.  The direct child
+   gets the init's pidfd to join its namespaces; the re-executed copy
+   gets the spec as JSON, like create's init.  */
 static int
 send_go (struct exec_ctx *c, struct ocirt_init_params *params,
          ocirt_error_t *err)
@@ -301,10 +564,9 @@ send_go (struct exec_ctx *c, struct ocirt_init_params *params,
   int fds[2], nfds = 0;
   size_t off = sizeof *params;
 
-  if (!needs_sealed_copy (c->spec))
-    return ocirt_sync_send (c->sync_fd, OCIRT_SYNC_CONFIG, NULL, 0, NULL, 0,
-                            err);
-  /* The re-executed copy gets the spec as JSON, like create's init.  */
+  if (!c->sealed)
+    return ocirt_sync_send (c->sync_fd, OCIRT_SYNC_CONFIG, NULL, 0, &c->pidfd,
+                            c->pidfd >= 0 ? 1 : 0, err);
   json = oci_spec_emit (c->spec, false, &perr);
   if (json == NULL)
     return ocirt_error_set (err, 0, "exec: %s", perr ? perr : "emit config");
@@ -331,6 +593,40 @@ send_go (struct exec_ctx *c, struct ocirt_init_params *params,
                           err);
 }
 
+static int
+handle_pty (struct exec_ctx *c, struct ocirt_sync_msg *m, ocirt_error_t *err)
+{
+  int r = 0;
+
+  if (m->nfds != 1)
+    {
+      ocirt_sync_close_fds (m);
+      return ocirt_error_set (err, EPROTO, "sync: pty without fd");
+    }
+  if (c->o->console_socket == NULL)
+    {
+      c->master = m->fds[0];
+      return 0;
+    }
+  r = ocirt_console_socket_send (c->o->console_socket, m->fds[0], err);
+  close (m->fds[0]);
+  return r;
+}
+
+/* The re-executed copy forks for the pid namespace and reports the pid
+   of the process; the one that forked exits.  */
+static void
+handle_pid (struct exec_ctx *c, const struct ocirt_sync_msg *m)
+{
+  int32_t pid;
+  int st;
+
+  memcpy (&pid, m->payload, sizeof pid);
+  c->pid = pid;
+  if (pid != c->child && waitpid (c->child, &st, 0) == c->child)
+    c->child = 0;
+}
+
 /* Until the channel closes (execve) or an error arrives.  */
 static int
 exec_sync_loop (struct exec_ctx *c, ocirt_error_t *err)
@@ -352,34 +648,13 @@ exec_sync_loop (struct exec_ctx *c, ocirt_error_t *err)
       switch (m.type)
         {
         case OCIRT_SYNC_PID:
-          {
-            int32_t pid;
-            memcpy (&pid, m.payload, sizeof pid);
-            c->pid = pid;
-            if (pid != c->child)
-              {
-                int st;
-                if (waitpid (c->child, &st, 0) == c->child)
-                  c->child = 0;
-              }
-            break;
-          }
+          if (m.len != sizeof (int32_t))
+            return ocirt_error_set (err, EPROTO, "sync: malformed pid");
+          handle_pid (c, &m);
+          break;
         case OCIRT_SYNC_PTY:
-          if (m.nfds != 1)
-            {
-              ocirt_sync_close_fds (&m);
-              return ocirt_error_set (err, EPROTO, "sync: pty without fd");
-            }
-          if (c->o->console_socket)
-            {
-              int rr = ocirt_console_socket_send (c->o->console_socket,
-                                                  m.fds[0], err);
-              close (m.fds[0]);
-              if (rr < 0)
-                return -1;
-            }
-          else
-            c->master = m.fds[0];
+          if (handle_pty (c, &m, err) < 0)
+            return -1;
           break;
         case OCIRT_SYNC_SECCOMP_FD:
           ocirt_sync_close_fds (&m);
@@ -422,6 +697,24 @@ copy_fd (int from, int to, bool *eof)
   ocirt_write_all (to, buf, (size_t) n);
 }
 
+static void
+forward_signal (struct exec_ctx *c, int sfd, int pidfd)
+{
+  struct signalfd_siginfo si;
+
+  if (read (sfd, &si, sizeof si) != sizeof si)
+    return;
+  if (si.ssi_signo == SIGWINCH && c->master >= 0)
+    ocirt_tty_copy_size (0, c->master);
+  else if (si.ssi_signo != SIGCHLD)
+    {
+      if (pidfd < 0
+          || syscall (SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0) < 0)
+        kill (c->pid, (int) si.ssi_signo);
+    }
+}
+
+/* Foreground: forward signals, copy the terminal, reap the process.  */
 static int
 supervise (struct exec_ctx *c, int sfd)
 {
@@ -433,32 +726,27 @@ supervise (struct exec_ctx *c, int sfd)
     {
       struct pollfd p[4] = {
         { sfd, POLLIN, 0 },
-        { exited ? -1 : pidfd, POLLIN, 0 },
+        { exited || pidfd < 0 ? -1 : pidfd, POLLIN, 0 },
         { out_eof ? -1 : c->master, POLLIN, 0 },
         { in_eof ? -1 : 0, POLLIN, 0 },
       };
-      int r = poll (p, 4, exited ? 200 : -1);
+      int r = poll (p, 4, exited ? 200 : pidfd < 0 ? 100 : -1);
 
       if (r < 0 && errno != EINTR)
         break;
       if (r == 0 && exited)
         break;
       if (p[0].revents & POLLIN)
+        forward_signal (c, sfd, pidfd);
+      if (!exited && (pidfd < 0 || (p[1].revents & POLLIN)))
         {
-          struct signalfd_siginfo si;
-          if (read (sfd, &si, sizeof si) == sizeof si)
+          pid_t w = waitpid (c->pid, &st, pidfd < 0 ? WNOHANG : 0);
+          if (w == c->pid || w < 0)
             {
-              if (si.ssi_signo == SIGWINCH && c->master >= 0)
-                ocirt_tty_copy_size (0, c->master);
-              else if (si.ssi_signo != SIGCHLD)
-                syscall (SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0);
+              if (w < 0)
+                st = 255 << 8;
+              exited = true;
             }
-        }
-      if (p[1].revents & POLLIN)
-        {
-          if (waitpid (c->pid, &st, 0) != c->pid)
-            st = 255 << 8;
-          exited = true;
         }
       if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
         copy_fd (c->master, 1, &out_eof);
@@ -498,107 +786,176 @@ kill_children (struct exec_ctx *c)
     }
 }
 
+static int
+check_status (const struct ocirt_exec_opts *o, struct ocirt_opened *op,
+              ocirt_error_t *err)
+{
+  const char *state = ocirt_state_status (op->dirfd, &op->st);
+
+  if (strcmp (state, "paused") == 0 && !o->ignore_paused)
+    return ocirt_error_set (err, 0, "cannot exec in container \"%s\": it is "
+                            "paused (use --ignore-paused)", o->id);
+  if (strcmp (state, "running") != 0 && strcmp (state, "paused") != 0)
+    return ocirt_error_set (err, 0, "cannot exec in container \"%s\": it is "
+                            "%s, not running", o->id, state);
+  return 0;
+}
+
+static int
+parse_subcgroups (struct exec_ctx *c, const struct ocirt_opened *op,
+                  ocirt_error_t *err)
+{
+  const struct ocirt_exec_opts *o = c->o;
+
+  if (o->cgroups_len && op->st.cgroup_path == NULL)
+    return ocirt_error_set (err, 0, "--cgroup: the container has no cgroup");
+  c->subs = xcalloc (o->cgroups_len + 1, sizeof *c->subs);
+  for (size_t i = 0; i < o->cgroups_len; i++)
+    {
+      if (ocirt_exec_subcg_parse (o->cgroups[i], &c->subs[i], err) < 0)
+        return -1;
+      c->subs_len++;
+    }
+  return 0;
+}
+
+/* Everything the process needs, read and checked before anything
+   starts.  */
+static int
+prepare (struct exec_ctx *c, struct ocirt_opened *op,
+         struct ocirt_init_params *params, ocirt_error_t *err)
+{
+  const struct ocirt_exec_opts *o = c->o;
+
+  if (check_status (o, op, err) < 0 || parse_subcgroups (c, op, err) < 0)
+    return -1;
+  c->spec = ocirt_container_saved_config (op->dirfd, err);
+  if (c->spec == NULL || build_process (o, c->spec, err) < 0)
+    return -1;
+  if (c->spec->process->terminal && o->console_socket == NULL && o->detach)
+    return ocirt_error_set (err, 0, "exec: --tty with --detach needs "
+                            "--console-socket");
+  if (ocirt_lsm_check_host (c->spec->process, err) < 0)
+    return -1;
+  c->pidfd = ocirt_container_pidfd (&op->st);
+  if (c->pidfd < 0 && errno == ESRCH)
+    return ocirt_error_set (err, 0, "cannot exec in container \"%s\": it is "
+                            "stopped, not running", o->id);
+  c->sealed = needs_sealed_copy (c->spec);
+  join_paths (c->spec, op->st.pid);
+  if (ocirt_seccomp_compile_cached (c->spec->linux->seccomp, o->root,
+                                    &c->seccomp, err)
+      < 0)
+    return -1;
+  params->flags = OCIRT_INIT_EXEC | OCIRT_INIT_NO_NEW_KEYRING;
+  if (c->seccomp.len)
+    params->flags |= OCIRT_INIT_SECCOMP;
+  if (c->seccomp.has_notify)
+    params->flags |= OCIRT_INIT_SECCOMP_NOTIFY;
+  params->preserve_fds = o->preserve_fds;
+  return 0;
+}
+
+static int
+block_signals (void)
+{
+  sigset_t all;
+
+  sigfillset (&all);
+  sigdelset (&all, SIGSEGV);
+  sigdelset (&all, SIGBUS);
+  sigdelset (&all, SIGFPE);
+  sigdelset (&all, SIGILL);
+  sigprocmask (SIG_BLOCK, &all, NULL);
+  return signalfd (-1, &all, SFD_CLOEXEC);
+}
+
+/* Start the process; returns once it runs.  */
+static int
+start_process (struct exec_ctx *c, struct ocirt_opened *op,
+               struct ocirt_init_params *params, ocirt_error_t *err)
+{
+  const struct ocirt_exec_opts *o = c->o;
+
+  /* Nothing in the container may inspect the child until its execve
+     (CVE-2016-9962): it is born non-dumpable.  */
+  prctl (PR_SET_DUMPABLE, 0);
+  if (!c->sealed && enter_pidns_for_children (c, &op->st, err) < 0)
+    return -1;
+  if (spawn (c, params, err) < 0)
+    return -1;
+  if (op->st.cgroup_path
+      && ocirt_exec_cgroup_enter (op->st.cgroup_path, c->subs, c->subs_len,
+                                  c->child, err)
+             < 0)
+    return -1;
+  if (send_go (c, params, err) < 0 || exec_sync_loop (c, err) < 0)
+    return -1;
+  if (o->pid_file && write_pid_file (o->pid_file, c->pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+foreground (struct exec_ctx *c, int sfd, ocirt_error_t *err)
+{
+  struct termios saved;
+  bool raw = false;
+  int status;
+
+  if (c->master >= 0 && isatty (0))
+    {
+      ocirt_tty_copy_size (0, c->master);
+      raw = ocirt_tty_set_raw (0, &saved, err) == 0;
+      ocirt_error_release (err);
+    }
+  status = supervise (c, sfd);
+  if (raw)
+    ocirt_tty_restore (0, &saved);
+  return status;
+}
+
 int
 ocirt_container_exec (const struct ocirt_exec_opts *o, int *status,
                       ocirt_error_t *err)
 {
-  struct ocirt_opened op;
-  struct exec_ctx c = { .o = o, .sync_fd = -1, .master = -1 };
+  struct ocirt_opened op = { .dirfd = -1, .lockfd = -1 };
+  struct exec_ctx c = { .o = o, .sync_fd = -1, .master = -1, .pidfd = -1 };
   struct ocirt_init_params params = { 0 };
   cleanup_close int sfd = -1;
-  const char *state;
-  sigset_t all;
   int r = -1;
 
   *status = 0;
   if (ocirt_container_open (o->root, o->id, false, &op, err) < 0)
     goto out;
-  state = ocirt_state_status (op.dirfd, &op.st);
-  if (strcmp (state, "paused") == 0 && !o->ignore_paused)
-    {
-      ocirt_error_set (err, 0, "cannot exec in container \"%s\": it is "
-                       "paused (use --ignore-paused)", o->id);
-      goto out;
-    }
-  if (strcmp (state, "running") != 0 && strcmp (state, "paused") != 0)
-    {
-      ocirt_error_set (err, 0, "cannot exec in container \"%s\": it is %s, "
-                       "not running", o->id, state);
-      goto out;
-    }
-  c.spec = ocirt_container_saved_config (op.dirfd, err);
-  if (c.spec == NULL || build_process (o, c.spec, err) < 0)
+  if (prepare (&c, &op, &params, err) < 0)
     goto out;
-  if (c.spec->process->terminal && o->console_socket == NULL && o->detach)
-    {
-      ocirt_error_set (err, 0, "exec: --tty with --detach needs "
-                       "--console-socket");
-      goto out;
-    }
-  if (ocirt_lsm_check_host (c.spec->process, err) < 0)
-    goto out;
-  join_paths (c.spec, op.st.pid);
-  if (ocirt_seccomp_compile_cached (c.spec->linux->seccomp, o->root,
-                                    &c.seccomp, err)
-      < 0)
-    goto out;
-  params.flags = OCIRT_INIT_EXEC | OCIRT_INIT_NO_NEW_KEYRING;
-  if (c.seccomp.len)
-    params.flags |= OCIRT_INIT_SECCOMP;
-  if (c.seccomp.has_notify)
-    params.flags |= OCIRT_INIT_SECCOMP_NOTIFY;
-  params.preserve_fds = o->preserve_fds;
-
   if (!o->detach)
+    sfd = block_signals ();
+  c.rt_fds[0] = op.dirfd;
+  c.rt_fds[1] = op.lockfd;
+  c.rt_fds[2] = sfd;
+  if (start_process (&c, &op, &params, err) < 0)
     {
-      sigfillset (&all);
-      sigdelset (&all, SIGSEGV);
-      sigdelset (&all, SIGBUS);
-      sigdelset (&all, SIGFPE);
-      sigdelset (&all, SIGILL);
-      sigprocmask (SIG_BLOCK, &all, NULL);
-      sfd = signalfd (-1, &all, SFD_CLOEXEC);
+      kill_children (&c);
+      goto out;
     }
-  if (spawn (&c, &params, err) < 0)
-    goto out;
-  if (op.st.cgroup_path
-      && ocirt_cgroup_enter (op.st.cgroup_path, c.child, err) < 0)
-    goto fail;
-  if (send_go (&c, &params, err) < 0 || exec_sync_loop (&c, err) < 0)
-    goto fail;
-  if (o->pid_file && write_pid_file (o->pid_file, c.pid, err) < 0)
-    goto fail;
   /* The lock is not needed while the process runs.  */
   ocirt_opened_release (&op);
   op.dirfd = op.lockfd = -1;
-  if (o->detach)
-    {
-      r = 0;
-      goto out;
-    }
-  {
-    struct termios saved;
-    bool raw = false;
-
-    if (c.master >= 0 && isatty (0))
-      {
-        ocirt_tty_copy_size (0, c.master);
-        raw = ocirt_tty_set_raw (0, &saved, err) == 0;
-        ocirt_error_release (err);
-      }
-    *status = supervise (&c, sfd);
-    if (raw)
-      ocirt_tty_restore (0, &saved);
-  }
+  if (!o->detach)
+    *status = foreground (&c, sfd, err);
   r = 0;
-  goto out;
-fail:
-  kill_children (&c);
 out:
   if (c.master >= 0)
     close (c.master);
   if (c.sync_fd >= 0)
     close (c.sync_fd);
+  if (c.pidfd >= 0)
+    close (c.pidfd);
+  for (size_t i = 0; i < c.subs_len; i++)
+    ocirt_exec_subcg_release (&c.subs[i]);
+  free (c.subs);
   ocirt_seccomp_prog_release (&c.seccomp);
   oci_spec_free (c.spec);
   ocirt_opened_release (&op);

@@ -263,7 +263,7 @@ ocirt_signal_parse (const char *s)
       int off = 0;
       if (s[5] == '\0')
         return base;
-      if (ocirt_parse_int (s + 5, &off) < 0)
+      if (ocirt_parse_int (s + 5, &off) < 0 || off < -64 || off > 64)
         return -1;
       n = base + off;
       return n >= SIGRTMIN && n <= SIGRTMAX ? n : -1;

@@ -476,6 +476,13 @@ setup_exec_terminal (struct init_state *s, ocirt_error_t *err)
                             .ws_col = s->spec->process->console_size->width };
       ioctl (master, TIOCSWINSZ, &ws);
     }
+  /* Only this pty, which the runtime made, goes to the user: never the
+     stdio it was given.  */
+  if (fchown (peer, s->spec->process->user.uid, s->spec->process->user.gid)
+      < 0)
+    return ocirt_error_set (err, errno, "chown the pty to %u:%u",
+                            s->spec->process->user.uid,
+                            s->spec->process->user.gid);
   if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_PTY, NULL, 0, &master, 1, err)
       < 0)
     return -1;
@@ -484,26 +491,16 @@ setup_exec_terminal (struct init_state *s, ocirt_error_t *err)
   return 0;
 }
 
-/* exec: join every namespace of the running container (given by path),
-   then become the process.  Success closes the sync channel by execve;
-   failure sends ERROR.  Returns 0 in a process that only forked.  */
+/* exec, once in the container's namespaces: become the process.  Success
+   closes the sync channel by execve; returns -1 on failure.  */
 static int
-run_exec (struct init_state *s, ocirt_error_t *err)
+exec_become (struct init_state *s, ocirt_error_t *err)
 {
   const oci_process *p = s->spec->process;
   cleanup_strv char **warnings = NULL;
   cleanup_free char *exe = NULL;
   char **argv;
-  int r;
 
-  /* Until execve nothing in the container may inspect us
-     (CVE-2016-9962).  */
-  prctl (PR_SET_DUMPABLE, 0);
-  if (setup_userns (s, err) < 0)
-    return -1;
-  r = setup_namespaces (s, err);
-  if (r <= 0)
-    return r;
   if (setup_exec_terminal (s, err) < 0)
     return -1;
   exe = ocirt_find_executable (p, err);
@@ -531,6 +528,27 @@ run_exec (struct init_state *s, ocirt_error_t *err)
   return ocirt_error_set (err, errno, "exec: \"%s\"", p->args[0]);
 }
 
+/* exec by the re-executed copy: join every namespace of the running
+   container by path, forking for the pid namespace.  Returns 0 in a
+   process that only forked.  */
+static int
+run_exec (struct init_state *s, ocirt_error_t *err)
+{
+  int r;
+
+  /* Until execve nothing in the container may inspect us
+     (CVE-2016-9962).  */
+  prctl (PR_SET_DUMPABLE, 0);
+  if (setup_userns (s, err) < 0)
+    return -1;
+  r = setup_namespaces (s, err);
+  if (r <= 0)
+    return r;
+  return exec_become (s, err);
+}
+
+/* exec by a fork of the runtime, which already joined the container's
+   cgroup and namespaces: apply the process and execve.  */
 int
 ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
                         const struct ocirt_init_params *params,
@@ -539,17 +557,13 @@ ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
 {
   struct init_state s = { .sync_fd = sync_fd, .fifo_fd = -1, .spec = spec };
   cleanup_error ocirt_error_t err = { 0 };
-  struct ocirt_sync_msg m;
 
   s.ctx.id = id;
   s.seccomp = filter;
   s.seccomp_len = filter_len;
   s.seccomp_notify = notify;
   fill_ctx (&s, params);
-  /* Wait until the runtime has put us in the container's cgroup.  */
-  if (ocirt_sync_expect (sync_fd, OCIRT_SYNC_CONFIG, &m, &err) == 0
-      && run_exec (&s, &err) == 0)
-    _exit (0);
+  exec_become (&s, &err);
   ocirt_sync_send_error (sync_fd, &err);
   _exit (1);
 }

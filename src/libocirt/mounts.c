@@ -11,6 +11,10 @@
 #include <unistd.h>
 #include <linux/mount.h>
 
+#ifdef HAVE_SELINUX
+#include <selinux/selinux.h>
+#endif
+
 #include "mounts.h"
 #include "rootfs.h"
 #include "util.h"
@@ -380,18 +384,31 @@ bind_entry (struct ocirt_init_ctx *c, int rootfd, const oci_mount *m,
   struct stat st;
 
   /* Held open so the source cannot be swapped between the type check and
-     the mount.  */
-  srcfd = open (src, O_PATH | O_CLOEXEC);
+     the mount.  An idmapped source is a detached mount tree.  */
+  if (o->idmap)
+    srcfd = ocirt_idmap_tree (c, m, err);
+  else
+    srcfd = open (src, O_PATH | O_CLOEXEC);
+  if (srcfd < 0 && o->idmap)
+    return -1;
   if (srcfd < 0 || fstat (srcfd, &st) < 0)
     return ocirt_error_errno (err, "open mount source \"%s\"", src);
   destfd = open_bind_dest (rootfd, m->destination, S_ISDIR (st.st_mode), err);
   if (destfd < 0)
     return -1;
-  ocirt_fd_path (srcfd, sp, sizeof (sp));
-  ocirt_fd_path (destfd, dp, sizeof (dp));
-  if (mount (sp, dp, NULL, MS_BIND | (o->flags & MS_REC), NULL) < 0)
-    return ocirt_error_errno (err, "bind mount \"%s\" on \"%s\"", src,
-                              m->destination);
+  if (o->idmap)
+    {
+      if (ocirt_idmap_move (srcfd, destfd, m->destination, err) < 0)
+        return -1;
+    }
+  else
+    {
+      ocirt_fd_path (srcfd, sp, sizeof (sp));
+      ocirt_fd_path (destfd, dp, sizeof (dp));
+      if (mount (sp, dp, NULL, MS_BIND | (o->flags & MS_REC), NULL) < 0)
+        return ocirt_error_errno (err, "bind mount \"%s\" on \"%s\"", src,
+                                  m->destination);
+    }
   extra = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT | MS_SILENT);
   if (extra == 0 && o->propagation == 0 && !o->attr_set && !o->attr_clr)
     return 0;
@@ -451,13 +468,70 @@ is_dest (const char *dest, const char *want)
   return *dest == '\0' && *want == '\0';
 }
 
+/* Fill the new tmpfs (top) with the content of the directory it hides;
+   a read-only tmpfs is filled first, then made read-only.  */
+static int
+copy_up (int top, int shadowed, const oci_mount *m,
+         const struct ocirt_mount_opts *o, ocirt_error_t *err)
+{
+  cleanup_close int to = -1;
+  char p[64];
+
+  ocirt_fd_path (top, p, sizeof (p));
+  if ((o->flags & MS_RDONLY)
+      && mount (NULL, p, NULL, MS_REMOUNT | (o->flags & ~MS_RDONLY & ~PROPAGATION_MASK),
+                o->data)
+             < 0)
+    return ocirt_error_errno (err, "remount \"%s\" read-write", m->destination);
+  to = openat (top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (to < 0)
+    return ocirt_error_errno (err, "open \"%s\"", m->destination);
+  if (ocirt_copy_tree (shadowed, to, m->destination, err) < 0)
+    return -1;
+  if ((o->flags & MS_RDONLY)
+      && mount (NULL, p, NULL, MS_REMOUNT | (o->flags & ~PROPAGATION_MASK),
+                o->data)
+             < 0)
+    return ocirt_error_errno (err, "remount \"%s\" read-only", m->destination);
+  return 0;
+}
+
+/* linux.mountLabel: the SELinux context of the filesystems that take one
+   (context= is refused by proc, sysfs and cgroup).  Ignored when SELinux is
+   not enabled, as crun does.  */
+static void
+add_mount_label (struct ocirt_init_ctx *c, const char *type,
+                 struct ocirt_mount_opts *o)
+{
+  const oci_linux *l = c->spec->linux;
+  static const char *const takes[] = { "tmpfs", "devpts", "mqueue" };
+  bool enabled = false;
+  size_t i;
+
+  if (l == NULL || l->mount_label == NULL || *l->mount_label == '\0')
+    return;
+#ifdef HAVE_SELINUX
+  enabled = is_selinux_enabled () > 0;
+#endif
+  if (!enabled || (o->data && strstr (o->data, "context=")))
+    return;
+  for (i = 0; i < ARRAY_SIZE (takes); i++)
+    if (strcmp (type, takes[i]) == 0)
+      {
+        cleanup_free char *opt = NULL;
+        xasprintf (&opt, "context=\"%s\"", l->mount_label);
+        append_data (o, opt);
+        return;
+      }
+}
+
 static int
 mount_fs_entry (struct ocirt_init_ctx *c, int rootfd, const oci_mount *m,
-                const struct ocirt_mount_opts *o, ocirt_error_t *err)
+                struct ocirt_mount_opts *o, ocirt_error_t *err)
 {
   const char *type = m->type;
   bool strict = strcmp (type, "proc") == 0 || strcmp (type, "sysfs") == 0;
-  cleanup_close int destfd = -1, top = -1;
+  cleanup_close int destfd = -1, top = -1, shadowed = -1;
   char dp[64];
   int r;
 
@@ -467,6 +541,7 @@ mount_fs_entry (struct ocirt_init_ctx *c, int rootfd, const oci_mount *m,
   if (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0)
     return ocirt_mount_cgroupfs (c, rootfd, m->destination, destfd, o, err);
   ocirt_fd_path (destfd, dp, sizeof (dp));
+  add_mount_label (c, type, o);
   if (strcmp (type, "sysfs") == 0 && c->has_userns && !c->new_netns)
     {
       /* A sysfs mount needs the network namespace owned by our user
@@ -479,6 +554,17 @@ mount_fs_entry (struct ocirt_init_ctx *c, int rootfd, const oci_mount *m,
         return -1;
       return ocirt_remount_bind (top, m->destination,
                                  o->flags & ~(MS_BIND | MS_REC), err);
+    }
+  if (o->tmpcopyup)
+    {
+      if (strcmp (type, "tmpfs") != 0)
+        return ocirt_error_set (err, 0,
+                                "tmpcopyup on \"%s\": not a tmpfs mount",
+                                m->destination);
+      /* What the tmpfs is going to hide, opened before it does.  */
+      shadowed = openat (destfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (shadowed < 0)
+        return ocirt_error_errno (err, "open \"%s\"", m->destination);
     }
   r = mount (m->source ? m->source : type, dp, type,
              o->flags & ~PROPAGATION_MASK, o->data);
@@ -503,10 +589,12 @@ mount_fs_entry (struct ocirt_init_ctx *c, int rootfd, const oci_mount *m,
   if (r < 0)
     return ocirt_error_errno (err, "mount \"%s\" on \"%s\"", type,
                               m->destination);
-  if (o->propagation == 0 && !o->attr_set && !o->attr_clr)
+  if (o->propagation == 0 && !o->attr_set && !o->attr_clr && shadowed < 0)
     return 0;
   top = ocirt_reopen_mount (rootfd, m->destination, destfd, err);
   if (top < 0)
+    return -1;
+  if (shadowed >= 0 && copy_up (top, shadowed, m, o, err) < 0)
     return -1;
   return ocirt_mount_apply_after (top, m->destination, o, err);
 }
@@ -527,8 +615,10 @@ ocirt_mount_entry (struct ocirt_init_ctx *c, int rootfd, const oci_mount *m,
          || (m->type && strcmp (m->type, "rbind") == 0);
   if (m->type && strcmp (m->type, "rbind") == 0)
     o.flags |= MS_REC;
-  if (o.idmap)
-    r = ocirt_error_set (err, ENOTSUP, "idmapped mount on \"%s\"",
+  if (o.idmap && !bind)
+    r = ocirt_error_set (err, ENOTSUP,
+                         "idmapped mount on \"%s\": only bind mounts "
+                         "can be idmapped",
                          m->destination);
   else if (bind)
     {

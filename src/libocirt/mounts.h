@@ -62,6 +62,27 @@ int ocirt_mount_apply_after (int fd, const char *what,
                              const struct ocirt_mount_opts *o,
                              ocirt_error_t *err);
 
+/* Does m ask for an idmapped mount ("idmap" or "ridmap")?  */
+bool ocirt_mount_is_idmap (const oci_mount *m);
+
+/* Before the init leaves the host's user namespace: clone and idmap the
+   source of every idmapped mount (only a process privileged over the
+   source's filesystem may).  */
+int ocirt_idmap_prepare (const struct ocirt_init_ctx *c, ocirt_error_t *err);
+
+/* The idmapped detached tree for m: the one prepared early, or made now.  */
+int ocirt_idmap_tree (const struct ocirt_init_ctx *c, const oci_mount *m,
+                      ocirt_error_t *err);
+
+/* move_mount the detached tree onto destfd.  */
+int ocirt_idmap_move (int tree, int destfd, const char *dest,
+                      ocirt_error_t *err);
+
+/* Copy the directory tree of fromfd into tofd (both O_RDONLY directory
+   fds): what a tmpfs mounted with "tmpcopyup" shadows.  */
+int ocirt_copy_tree (int fromfd, int tofd, const char *what,
+                     ocirt_error_t *err);
+
 /* /dev: default devices and symlinks (when default_devices), then
    linux.devices[].  */
 int ocirt_dev_setup (struct ocirt_init_ctx *c, int rootfd, bool default_devices,

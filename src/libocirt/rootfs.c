@@ -135,6 +135,12 @@ reject_symlinked_dirs (int rootfd, ocirt_error_t *err)
 }
 
 int
+ocirt_rootfs_early (struct ocirt_init_ctx *c, ocirt_error_t *err)
+{
+  return ocirt_idmap_prepare (c, err);
+}
+
+int
 ocirt_rootfs_prepare (struct ocirt_init_ctx *c, ocirt_error_t *err)
 {
   const oci_spec *s = c->spec;

@@ -9,6 +9,12 @@
 #include "error.h"
 #include "init-ctx.h"
 
+/* In the init before it leaves the host's user namespace (before the user
+   namespace is created or joined): the work that needs the host's
+   privileges, i.e. the detached trees of idmapped mounts.  Optional
+   without a user namespace.  */
+int ocirt_rootfs_early (struct ocirt_init_ctx *c, ocirt_error_t *err);
+
 /* Before pivot: set the host's propagation (rootfsPropagation, default
    rslave/rprivate so host mounts do not leak in), bind the rootfs onto
    itself, mount every entry of mounts[] in order (or nothing when absent),

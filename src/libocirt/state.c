@@ -230,19 +230,52 @@ dup_str (yajl_val root, const char *key)
   return v ? xstrdup (YAJL_GET_STRING (v)) : NULL;
 }
 
+/* The state file is flat: refuse deep nesting before yajl builds (and
+   recursively frees) a tree of it.  */
+static bool
+nesting_ok (const char *text, int max)
+{
+  bool in_str = false;
+  int depth = 0;
+
+  for (const char *p = text; *p; p++)
+    if (in_str)
+      {
+        if (*p == '\\' && p[1])
+          p++;
+        else if (*p == '"')
+          in_str = false;
+      }
+    else if (*p == '"')
+      in_str = true;
+    else if ((*p == '{' || *p == '[') && ++depth > max)
+      return false;
+    else if (*p == '}' || *p == ']')
+      depth--;
+  return true;
+}
+
 int
 ocirt_state_read (int dirfd, struct ocirt_state *st, ocirt_error_t *err)
 {
   cleanup_free char *buf = NULL;
-  char ebuf[256];
-  yajl_val root, v;
   int r;
 
   memset (st, 0, sizeof *st);
   r = ocirt_read_file_at (dirfd, STATE_FILE, STATE_MAX, &buf, NULL);
   if (r < 0)
     return ocirt_error_set (err, -r, "read state file");
-  root = yajl_tree_parse (buf, ebuf, sizeof ebuf);
+  return ocirt_state_parse (buf, st, err);
+}
+
+int
+ocirt_state_parse (const char *buf, struct ocirt_state *st, ocirt_error_t *err)
+{
+  char ebuf[256];
+  yajl_val root, v;
+
+  memset (st, 0, sizeof *st);
+  root = nesting_ok (buf, 16) ? yajl_tree_parse (buf, ebuf, sizeof ebuf) : NULL;
   if (root == NULL || !YAJL_IS_OBJECT (root))
     {
       if (root)
@@ -258,7 +291,8 @@ ocirt_state_read (int dirfd, struct ocirt_state *st, ocirt_error_t *err)
   {
     const char *p[] = { "pid", NULL };
     v = yajl_tree_get (root, p, yajl_t_number);
-    if (v && YAJL_IS_INTEGER (v))
+    if (v && YAJL_IS_INTEGER (v) && YAJL_GET_INTEGER (v) > 0
+        && YAJL_GET_INTEGER (v) <= INT32_MAX)
       st->pid = (int) YAJL_GET_INTEGER (v);
   }
   {

@@ -50,6 +50,9 @@ int ocirt_state_dir_remove (const char *root, const char *id,
 int ocirt_state_write (int dirfd, const struct ocirt_state *st,
                        ocirt_error_t *err);
 int ocirt_state_read (int dirfd, struct ocirt_state *st, ocirt_error_t *err);
+/* Parse the NUL-terminated text of a state file (exposed for the fuzzer).  */
+int ocirt_state_parse (const char *text, struct ocirt_state *st,
+                       ocirt_error_t *err);
 void ocirt_state_release (struct ocirt_state *st);
 
 /* Status of a container from its state and the live process.  */

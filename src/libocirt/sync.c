@@ -114,8 +114,7 @@ ocirt_sync_decode (const void *buf, size_t len, struct ocirt_sync_msg *m,
   m->type = h.type;
   m->len = h.len;
   memcpy (m->payload, (const char *) buf + sizeof h, h.len);
-  if (h.len < OCIRT_SYNC_MAX)
-    m->payload[h.len] = '\0';
+  m->payload[h.len] = '\0';
   return 0;
 }
 
