@@ -305,6 +305,7 @@ enter_dir (const ocirt_cgroup_hierarchy *h, const char *path, pid_t pid,
   char buf[16];
   int len = snprintf (buf, sizeof buf, "%d", (int) pid);
 
+  /* pid 0: the writer itself.  */
   if (dirfd == -ENOENT && sub)
     return ocirt_error_set (err, ENOENT, "--cgroup: the sub-cgroup \"%s\" "
                             "does not exist in \"%s\"", path, h->mountpoint);
@@ -313,8 +314,8 @@ enter_dir (const ocirt_cgroup_hierarchy *h, const char *path, pid_t pid,
                             h->mountpoint);
   fd = openat (dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
   if (fd < 0 || write (fd, buf, (size_t) len) != len)
-    return ocirt_error_set (err, errno, "add pid %d to \"%s%s/cgroup.procs\"",
-                            (int) pid, h->mountpoint, path);
+    return ocirt_error_set (err, errno, "join cgroup \"%s%s\"", h->mountpoint,
+                            path);
   return 0;
 }
 
@@ -406,6 +407,7 @@ struct exec_ctx
   struct ocirt_seccomp_prog seccomp;
   struct ocirt_exec_subcg *subs;
   size_t subs_len;
+  const char *cgroup_path; /* of the container, NULL: none */
   bool sealed;
   int pidfd;    /* of the container's init, -1 without pidfd_open */
   int sync_fd;
@@ -504,6 +506,55 @@ child_reexec (struct exec_ctx *c, int fd, int exefd,
   _exit (127);
 }
 
+/* Join every namespace of the init but the pid namespace (the child was
+   born in it): one setns on the init's pidfd (Linux >= 5.8: the user
+   namespace first, all or nothing), else by path.  */
+static int
+join_namespaces (struct exec_ctx *c, ocirt_error_t *err)
+{
+  const oci_linux *l = c->spec->linux;
+  int flags = 0;
+
+  for (size_t i = 0; i < l->namespaces_len; i++)
+    if (l->namespaces[i].type != OCI_NS_PID)
+      flags |= ocirt_ns_clone_flag (l->namespaces[i].type);
+  if (flags == 0)
+    return 0;
+  if (c->pidfd >= 0 && setns (c->pidfd, flags) == 0)
+    return 0;
+  if (c->pidfd >= 0 && errno != EINVAL)
+    return ocirt_error_set (err, errno, "join the namespaces of the "
+                            "container's init (flags 0x%x)", (unsigned) flags);
+  if (ocirt_ns_join_user (l, err) < 0)
+    return -1;
+  return ocirt_ns_join_others (l, err);
+}
+
+/* The direct child: it joins the container's cgroup itself, as root of
+   the host in the host's mount namespace, before anything else -- no
+   code of the container runs outside the cgroup -- then the
+   namespaces, and becomes the process.  */
+static _Noreturn void
+child_direct (struct exec_ctx *c, int fd, const struct ocirt_init_params *params)
+{
+  cleanup_error ocirt_error_t err = { 0 };
+
+  if ((c->cgroup_path
+       && ocirt_exec_cgroup_enter (c->cgroup_path, c->subs, c->subs_len, 0,
+                                   &err)
+              < 0)
+      || join_namespaces (c, &err) < 0)
+    {
+      ocirt_sync_send_error (fd, &err);
+      _exit (1);
+    }
+  if (c->pidfd >= 0)
+    close (c->pidfd);
+  ocirt_init_exec_direct (fd, c->spec, params, c->o->id, c->seccomp.filter,
+                          c->seccomp.len, c->seccomp.has_notify);
+  _exit (127);
+}
+
 static int
 spawn (struct exec_ctx *c, const struct ocirt_init_params *params,
        ocirt_error_t *err)
@@ -533,15 +584,12 @@ spawn (struct exec_ctx *c, const struct ocirt_init_params *params,
 
       prctl (PR_SET_PDEATHSIG, SIGKILL);
       close (sv[0]);
-      child_close_fds (c, sv[1], exefd);
+      child_close_fds (c, sv[1], c->sealed ? exefd : c->pidfd);
       sigemptyset (&none);
       sigprocmask (SIG_SETMASK, &none, NULL);
       if (c->sealed)
         child_reexec (c, sv[1], exefd, params);
-      ocirt_init_exec_direct (sv[1], c->spec, params, c->o->id,
-                              c->seccomp.filter, c->seccomp.len,
-                              c->seccomp.has_notify);
-      _exit (127);
+      child_direct (c, sv[1], params);
     }
   close (sv[1]);
   c->sync_fd = sv[0];
@@ -551,9 +599,8 @@ spawn (struct exec_ctx *c, const struct ocirt_init_params *params,
   return 0;
 }
 
-/* The go message, once the child is in the cgroup.  The direct child
-   gets the init's pidfd to join its namespaces; the re-executed copy
-   gets the spec as JSON, like create's init.  */
+/* The re-executed copy: the go message, once it is in the cgroup, with
+   the spec as JSON, like create's init.  */
 static int
 send_go (struct exec_ctx *c, struct ocirt_init_params *params,
          ocirt_error_t *err)
@@ -564,9 +611,6 @@ send_go (struct exec_ctx *c, struct ocirt_init_params *params,
   int fds[2], nfds = 0;
   size_t off = sizeof *params;
 
-  if (!c->sealed)
-    return ocirt_sync_send (c->sync_fd, OCIRT_SYNC_CONFIG, NULL, 0, &c->pidfd,
-                            c->pidfd >= 0 ? 1 : 0, err);
   json = oci_spec_emit (c->spec, false, &perr);
   if (json == NULL)
     return ocirt_error_set (err, 0, "exec: %s", perr ? perr : "emit config");
@@ -880,16 +924,19 @@ start_process (struct exec_ctx *c, struct ocirt_opened *op,
   /* Nothing in the container may inspect the child until its execve
      (CVE-2016-9962): it is born non-dumpable.  */
   prctl (PR_SET_DUMPABLE, 0);
+  c->cgroup_path = op->st.cgroup_path;
   if (!c->sealed && enter_pidns_for_children (c, &op->st, err) < 0)
     return -1;
   if (spawn (c, params, err) < 0)
     return -1;
-  if (op->st.cgroup_path
-      && ocirt_exec_cgroup_enter (op->st.cgroup_path, c->subs, c->subs_len,
-                                  c->child, err)
-             < 0)
+  if (c->sealed
+      && ((c->cgroup_path
+           && ocirt_exec_cgroup_enter (c->cgroup_path, c->subs, c->subs_len,
+                                       c->child, err)
+                  < 0)
+          || send_go (c, params, err) < 0))
     return -1;
-  if (send_go (c, params, err) < 0 || exec_sync_loop (c, err) < 0)
+  if (exec_sync_loop (c, err) < 0)
     return -1;
   if (o->pid_file && write_pid_file (o->pid_file, c->pid, err) < 0)
     return -1;

@@ -1,5 +1,0 @@
-#!/bin/sh
-set -e
-cd "$(dirname "$0")"
-mkdir -p m4 build-aux
-autoreconf -fi
