@@ -571,7 +571,7 @@ spawn (struct exec_ctx *c, const struct ocirt_init_params *params,
     }
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return ocirt_error_set (err, errno, "socketpair");
-  pid = fork ();
+  pid = (!c->sealed && !has_ns (c->spec, OCI_NS_TIME)) ? vfork () : fork ();
   if (pid < 0)
     {
       close (sv[0]);
