@@ -376,6 +376,16 @@ sync_loop (struct create_ctx *c, ocirt_error_t *err)
               < 0)
             return -1;
           break;
+        case OCIRT_SYNC_READY_FOR_CGROUP:
+          if (ocirt_cgroup_create_and_enter (c->cgroup_path, c->child, err)
+              < 0)
+            return -1;
+          c->cgroup_made = true;
+          if (ocirt_sync_send (c->sync_fd, OCIRT_SYNC_CGROUP_DONE, NULL, 0,
+                               NULL, 0, err)
+              < 0)
+            return -1;
+          break;
         case OCIRT_SYNC_PID:
           {
             int32_t pid;
@@ -608,9 +618,6 @@ do_create (struct create_ctx *c, ocirt_error_t *err)
     return -1;
   if (spawn_init (c, err) < 0)
     return -1;
-  if (ocirt_cgroup_create_and_enter (c->cgroup_path, c->child, err) < 0)
-    return -1;
-  c->cgroup_made = true;
   if (send_config (c, err) < 0)
     return -1;
   if (sync_loop (c, err) < 0)

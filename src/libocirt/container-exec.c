@@ -296,60 +296,61 @@ check_controllers (const ocirt_cgroup_hierarchies *hs,
   return 0;
 }
 
+/* Write pid (0: the writer) to PATH[SUB]/cgroup.procs of h.  The paths
+   are clean and cgroupfs has no symlinks: one open.  A hierarchy without
+   the container's cgroup (mounted after create) is skipped.  */
 static int
-enter_dir (const ocirt_cgroup_hierarchy *h, const char *path, pid_t pid,
-           bool sub, ocirt_error_t *err)
+enter_one (const ocirt_cgroup_hierarchy *h, const char *path, const char *sub,
+           pid_t pid, bool *skipped, ocirt_error_t *err)
 {
-  cleanup_close int dirfd = ocirt_cgroup_open_in (h, path, O_PATH);
+  cleanup_free char *dir = NULL, *file = NULL;
   cleanup_close int fd = -1;
   char buf[16];
   int len = snprintf (buf, sizeof buf, "%d", (int) pid);
 
-  /* pid 0: the writer itself.  */
-  if (dirfd == -ENOENT && sub)
-    return ocirt_error_set (err, ENOENT, "--cgroup: the sub-cgroup \"%s\" "
-                            "does not exist in \"%s\"", path, h->mountpoint);
-  if (dirfd < 0)
-    return ocirt_error_set (err, -dirfd, "open cgroup \"%s\" in \"%s\"", path,
-                            h->mountpoint);
-  fd = openat (dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+  xasprintf (&dir, "%s%s%s", h->mountpoint, strcmp (path, "/") ? path : "",
+             sub ? sub : "");
+  xasprintf (&file, "%s/cgroup.procs", dir);
+  fd = open (file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT)
+    {
+      cleanup_close int base = ocirt_cgroup_open_in (h, path, O_PATH);
+
+      *skipped = base == -ENOENT;
+      if (*skipped)
+        return 0;
+      if (sub)
+        return ocirt_error_set (err, ENOENT, "--cgroup: the sub-cgroup "
+                                "\"%s\" does not exist", dir);
+    }
   if (fd < 0 || write (fd, buf, (size_t) len) != len)
-    return ocirt_error_set (err, errno, "join cgroup \"%s%s\"", h->mountpoint,
-                            path);
+    return ocirt_error_set (err, errno, "join cgroup \"%s\"", dir);
   return 0;
 }
 
-int
-ocirt_exec_cgroup_enter (const char *path,
-                         const struct ocirt_exec_subcg *subs, size_t n,
-                         pid_t pid, ocirt_error_t *err)
+/* Move pid (0: the caller) into the container's cgroup `path` in every
+   hierarchy of hs where it exists, or into the sub-cgroups (which must
+   exist) that apply to a hierarchy.  */
+static int
+cgroup_enter (const ocirt_cgroup_hierarchies *hs, const char *path,
+              const struct ocirt_exec_subcg *subs, size_t n, pid_t pid,
+              ocirt_error_t *err)
 {
-  ocirt_cgroup_hierarchies hs = { 0 };
   size_t joined = 0;
-  int ret;
 
-  if (ocirt_cgroup_hierarchies_load (&hs, err) < 0)
-    return -1;
-  ret = check_controllers (&hs, subs, n, err);
-  for (size_t i = 0; i < hs.n && ret == 0; i++)
+  for (size_t i = 0; i < hs->n; i++)
     {
-      const struct ocirt_exec_subcg *s = subcg_for (subs, n, &hs.h[i]);
-      cleanup_close int base = ocirt_cgroup_open_in (&hs.h[i], path, O_PATH);
-      cleanup_free char *target = NULL;
+      const struct ocirt_exec_subcg *s = subcg_for (subs, n, &hs->h[i]);
+      const char *sub = s && strcmp (s->path, "/") ? s->path : NULL;
+      bool skipped = false;
 
-      /* A hierarchy mounted after the container was created.  */
-      if (base == -ENOENT)
-        continue;
-      if (s && strcmp (s->path, "/") != 0)
-        xasprintf (&target, "%s%s", strcmp (path, "/") ? path : "", s->path);
-      ret = enter_dir (&hs.h[i], target ? target : path, pid, target != NULL,
-                       err);
-      joined++;
+      if (enter_one (&hs->h[i], path, sub, pid, &skipped, err) < 0)
+        return -1;
+      joined += !skipped;
     }
-  if (ret == 0 && joined == 0)
-    ret = ocirt_error_set (err, ENOENT, "cgroup \"%s\"", path);
-  ocirt_cgroup_hierarchies_free (&hs);
-  return ret;
+  if (joined == 0)
+    return ocirt_error_set (err, ENOENT, "cgroup \"%s\"", path);
+  return 0;
 }
 
 /* Every namespace of the config, by the init's /proc: the joining
@@ -408,7 +409,9 @@ struct exec_ctx
   struct ocirt_exec_subcg *subs;
   size_t subs_len;
   const char *cgroup_path; /* of the container, NULL: none */
+  ocirt_cgroup_hierarchies hs; /* loaded once, used by the child */
   bool sealed;
+  bool paused;  /* exec --ignore-paused into a paused container */
   int pidfd;    /* of the container's init, -1 without pidfd_open */
   int sync_fd;
   pid_t child;  /* the forked process */
@@ -540,8 +543,7 @@ child_direct (struct exec_ctx *c, int fd, const struct ocirt_init_params *params
   cleanup_error ocirt_error_t err = { 0 };
 
   if ((c->cgroup_path
-       && ocirt_exec_cgroup_enter (c->cgroup_path, c->subs, c->subs_len, 0,
-                                   &err)
+       && cgroup_enter (&c->hs, c->cgroup_path, c->subs, c->subs_len, 0, &err)
               < 0)
       || join_namespaces (c, &err) < 0)
     {
@@ -571,7 +573,7 @@ spawn (struct exec_ctx *c, const struct ocirt_init_params *params,
     }
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return ocirt_error_set (err, errno, "socketpair");
-  pid = (!c->sealed && !has_ns (c->spec, OCI_NS_TIME)) ? vfork () : fork ();
+  pid = fork ();
   if (pid < 0)
     {
       close (sv[0]);
@@ -831,9 +833,9 @@ kill_children (struct exec_ctx *c)
 }
 
 static int
-check_status (const struct ocirt_exec_opts *o, struct ocirt_opened *op,
-              ocirt_error_t *err)
+check_status (struct exec_ctx *c, struct ocirt_opened *op, ocirt_error_t *err)
 {
+  const struct ocirt_exec_opts *o = c->o;
   const char *state = ocirt_state_status (op->dirfd, &op->st);
 
   if (strcmp (state, "paused") == 0 && !o->ignore_paused)
@@ -842,6 +844,7 @@ check_status (const struct ocirt_exec_opts *o, struct ocirt_opened *op,
   if (strcmp (state, "running") != 0 && strcmp (state, "paused") != 0)
     return ocirt_error_set (err, 0, "cannot exec in container \"%s\": it is "
                             "%s, not running", o->id, state);
+  c->paused = strcmp (state, "paused") == 0;
   return 0;
 }
 
@@ -871,7 +874,7 @@ prepare (struct exec_ctx *c, struct ocirt_opened *op,
 {
   const struct ocirt_exec_opts *o = c->o;
 
-  if (check_status (o, op, err) < 0 || parse_subcgroups (c, op, err) < 0)
+  if (check_status (c, op, err) < 0 || parse_subcgroups (c, op, err) < 0)
     return -1;
   c->spec = ocirt_container_saved_config (op->dirfd, err);
   if (c->spec == NULL || build_process (o, c->spec, err) < 0)
@@ -925,17 +928,29 @@ start_process (struct exec_ctx *c, struct ocirt_opened *op,
      (CVE-2016-9962): it is born non-dumpable.  */
   prctl (PR_SET_DUMPABLE, 0);
   c->cgroup_path = op->st.cgroup_path;
+  if (c->cgroup_path && ocirt_cgroup_hierarchies_load (&c->hs, err) < 0)
+    return -1;
+  if (c->cgroup_path && check_controllers (&c->hs, c->subs, c->subs_len, err)
+                            < 0)
+    return -1;
   if (!c->sealed && enter_pidns_for_children (c, &op->st, err) < 0)
     return -1;
   if (spawn (c, params, err) < 0)
     return -1;
   if (c->sealed
       && ((c->cgroup_path
-           && ocirt_exec_cgroup_enter (c->cgroup_path, c->subs, c->subs_len,
-                                       c->child, err)
+           && cgroup_enter (&c->hs, c->cgroup_path, c->subs, c->subs_len,
+                            c->child, err)
                   < 0)
           || send_go (c, params, err) < 0))
     return -1;
+  /* The process stays frozen until `resume`, which needs the lock.  */
+  if (c->paused)
+    {
+      ocirt_state_release (&op->st);
+      ocirt_opened_release (op);
+      op->dirfd = op->lockfd = -1;
+    }
   if (exec_sync_loop (c, err) < 0)
     return -1;
   if (o->pid_file && write_pid_file (o->pid_file, c->pid, err) < 0)
@@ -1003,6 +1018,7 @@ out:
   for (size_t i = 0; i < c.subs_len; i++)
     ocirt_exec_subcg_release (&c.subs[i]);
   free (c.subs);
+  ocirt_cgroup_hierarchies_free (&c.hs);
   ocirt_seccomp_prog_release (&c.seccomp);
   oci_spec_free (c.spec);
   ocirt_opened_release (&op);

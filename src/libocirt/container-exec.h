@@ -56,11 +56,4 @@ int ocirt_exec_subcg_parse (const char *spec, struct ocirt_exec_subcg *out,
                             ocirt_error_t *err);
 void ocirt_exec_subcg_release (struct ocirt_exec_subcg *s);
 
-/* Move pid into the container's cgroup `path` in every hierarchy where
-   it exists, or into the sub-cgroups (which must exist) that apply to a
-   hierarchy.  */
-int ocirt_exec_cgroup_enter (const char *path,
-                             const struct ocirt_exec_subcg *subs, size_t n,
-                             pid_t pid, ocirt_error_t *err);
-
 #endif

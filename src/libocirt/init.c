@@ -211,11 +211,29 @@ setup_namespaces (struct init_state *s, ocirt_error_t *err)
 
   if (ocirt_ns_join_others (l, err) < 0)
     return -1;
-  if (flags && unshare (flags) < 0)
+  if ((flags & ~CLONE_NEWCGROUP) && unshare (flags & ~CLONE_NEWCGROUP) < 0)
     return ocirt_error_set (err, errno, "unshare namespaces (flags 0x%x)",
-                            (unsigned) flags);
+                            (unsigned) (flags & ~CLONE_NEWCGROUP));
   if ((flags & CLONE_NEWTIME) && ocirt_ns_write_time_offsets (l, err) < 0)
     return -1;
+  /* create: join the container's cgroup only now, so that the kernel
+     objects of the new namespaces (a network namespace alone is ~90 KiB)
+     are not charged to a container that may have a 512 KiB limit.  No
+     container code has run yet.  The cgroup namespace comes after the
+     join: its root is the cgroup we are in.  (exec joined already.)  */
+  if (!s->exec_mode)
+    {
+      struct ocirt_sync_msg m;
+
+      if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_READY_FOR_CGROUP, NULL, 0,
+                           NULL, 0, err)
+              < 0
+          || ocirt_sync_expect (s->sync_fd, OCIRT_SYNC_CGROUP_DONE, &m, err)
+                 < 0)
+        return -1;
+    }
+  if ((flags & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
+    return ocirt_error_set (err, errno, "unshare cgroup namespace");
   need_fork = (flags & (CLONE_NEWPID | CLONE_NEWTIME))
               || joins (l, OCI_NS_PID) || joins (l, OCI_NS_TIME);
   if (!need_fork)

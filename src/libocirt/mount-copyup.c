@@ -159,8 +159,7 @@ copy_dir (int from, int to, const char *what, int depth, ocirt_error_t *err)
   if (d == NULL)
     {
       close (fd);
-      return ocirt_error_errno (err, "tmpcopyup: read directory \"%s\"",
-                                what);
+      return ocirt_error_errno (err, "tmpcopyup: read directory \"%s\"", what);
     }
   while ((errno = 0, de = readdir (d)) != NULL)
     {

@@ -255,8 +255,9 @@ make_tree (const struct ocirt_init_ctx *c, const oci_mount *m,
   bool ridmap, rec;
 
   if (m->source == NULL)
-    return ocirt_error_set (err, 0, "idmapped mount on \"%s\" without a "
-                                    "source",
+    return ocirt_error_set (err, 0,
+                            "idmapped mount on \"%s\" without a "
+                            "source",
                             m->destination);
   idmap_kind (m, &ridmap, &rec);
   src = source_path (c, m->source);
@@ -335,7 +336,6 @@ ocirt_idmap_move (int tree, int destfd, const char *dest, ocirt_error_t *err)
   if (syscall (SYS_move_mount, tree, "", destfd, "",
                MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
       < 0)
-    return ocirt_error_errno (err, "move the idmapped mount onto \"%s\"",
-                              dest);
+    return ocirt_error_errno (err, "move the idmapped mount onto \"%s\"", dest);
   return 0;
 }

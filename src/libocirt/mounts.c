@@ -479,7 +479,8 @@ copy_up (int top, int shadowed, const oci_mount *m,
 
   ocirt_fd_path (top, p, sizeof (p));
   if ((o->flags & MS_RDONLY)
-      && mount (NULL, p, NULL, MS_REMOUNT | (o->flags & ~MS_RDONLY & ~PROPAGATION_MASK),
+      && mount (NULL, p, NULL,
+                MS_REMOUNT | (o->flags & ~MS_RDONLY & ~PROPAGATION_MASK),
                 o->data)
              < 0)
     return ocirt_error_errno (err, "remount \"%s\" read-write", m->destination);
@@ -558,9 +559,8 @@ mount_fs_entry (struct ocirt_init_ctx *c, int rootfd, const oci_mount *m,
   if (o->tmpcopyup)
     {
       if (strcmp (type, "tmpfs") != 0)
-        return ocirt_error_set (err, 0,
-                                "tmpcopyup on \"%s\": not a tmpfs mount",
-                                m->destination);
+        return ocirt_error_set (
+            err, 0, "tmpcopyup on \"%s\": not a tmpfs mount", m->destination);
       /* What the tmpfs is going to hide, opened before it does.  */
       shadowed = openat (destfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (shadowed < 0)

@@ -181,8 +181,7 @@ read_addrs (int fd, int ifindex, struct saved_addr *out, size_t *nout,
 }
 
 static int
-move_link (int fd, int ifindex, int nsfd, const char *name,
-           ocirt_error_t *err)
+move_link (int fd, int ifindex, int nsfd, const char *name, ocirt_error_t *err)
 {
   struct nl_req r = { 0 };
   uint32_t ns = (uint32_t)nsfd;
@@ -343,8 +342,7 @@ move_one (int nl, int nsfd, const oci_net_device *d, ocirt_error_t *err)
   int ifindex, r;
 
   if (strlen (name) >= IF_NAMESIZE || strchr (name, '/'))
-    return ocirt_error_set (err, EINVAL, "invalid interface name \"%s\"",
-                            name);
+    return ocirt_error_set (err, EINVAL, "invalid interface name \"%s\"", name);
   ifindex = (int)if_nametoindex (d->host_name);
   if (ifindex == 0)
     return ocirt_error_errno (err, "host interface \"%s\"", d->host_name);

@@ -39,6 +39,8 @@ ocirt_sync_type_name (uint32_t type)
     [OCIRT_SYNC_ERROR] = "error",
     [OCIRT_SYNC_WARNING] = "warning",
     [OCIRT_SYNC_SECCOMP_FD] = "seccomp-fd",
+    [OCIRT_SYNC_READY_FOR_CGROUP] = "ready-for-cgroup",
+    [OCIRT_SYNC_CGROUP_DONE] = "cgroup-done",
   };
   if (type == 0 || type >= OCIRT_SYNC_TYPE_MAX)
     return "unknown";

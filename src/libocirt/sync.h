@@ -10,6 +10,8 @@
    CONFIG   (params; fds: config, fifo)
                                         READY_FOR_MAPPINGS (new userns)
    MAPPINGS_DONE
+                                        READY_FOR_CGROUP (namespaces exist)
+   CGROUP_DONE
                                         PID    (int32: container init, host pid)
                                         RUN_HOOKS (prestart + createRuntime now)
    HOOKS_DONE
@@ -41,6 +43,8 @@ enum ocirt_sync_type
   OCIRT_SYNC_ERROR,
   OCIRT_SYNC_WARNING,
   OCIRT_SYNC_SECCOMP_FD,
+  OCIRT_SYNC_READY_FOR_CGROUP,
+  OCIRT_SYNC_CGROUP_DONE,
   OCIRT_SYNC_TYPE_MAX
 };
 

@@ -47,8 +47,8 @@ main (int argc, char **argv)
                    RENAME_EXCHANGE)
           < 0)
         {
-          fprintf (stderr, "swapper: rename %s <-> %s: %s\n", argv[1],
-                   argv[2], strerror (errno));
+          fprintf (stderr, "swapper: rename %s <-> %s: %s\n", argv[1], argv[2],
+                   strerror (errno));
           return 1;
         }
       n++;
