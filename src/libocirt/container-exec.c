@@ -947,9 +947,9 @@ start_process (struct exec_ctx *c, struct ocirt_opened *op,
   /* The process stays frozen until `resume`, which needs the lock.  */
   if (c->paused)
     {
-      ocirt_state_release (&op->st);
       ocirt_opened_release (op);
       op->dirfd = op->lockfd = -1;
+      c->cgroup_path = NULL;
     }
   if (exec_sync_loop (c, err) < 0)
     return -1;

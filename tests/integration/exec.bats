@@ -129,8 +129,10 @@ field ()
 @test "exec forwards signals to the process" {
   running
   local out=$BATS_TEST_TMPDIR/sig.out pid rc
-  ocirt exec "$ID" sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done' \
-    </dev/null >"$out" 2>&1 &
+  # the runtime itself, not the wrapper, receives the signal
+  "$OCIRT" --root "$OCIRT_ROOT" exec "$ID" \
+    sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done' \
+    </dev/null >"$out" 2>&1 3>&- &
   pid=$!
   wait_for_file "$out" ready
   kill -TERM "$pid"
@@ -197,7 +199,14 @@ field ()
   local cg dir sub
   cg=$(awk -F: '$1 == 0 { print $3 }' "/proc/$INIT/cgroup")
   [[ -n $cg && -d /sys/fs/cgroup/unified$cg ]] || skip "no cgroup2 tree"
-  for dir in $(cgroup_dirs_of "$ID"); do mkdir "$dir/sub"; done
+  for dir in $(cgroup_dirs_of "$ID"); do
+    mkdir "$dir/sub"
+    # a new v1 cpuset has no cpus nor mems: copy the container's
+    if [[ -e $dir/cpuset.cpus ]]; then
+      cat "$dir/cpuset.cpus" >"$dir/sub/cpuset.cpus"
+      cat "$dir/cpuset.mems" >"$dir/sub/cpuset.mems"
+    fi
+  done
   exec_bg --cgroup sub "$ID" sleep 100
   assert_equal "$(awk -F: '$1 == 0 { print $3 }' "/proc/$EPID/cgroup")" "$cg/sub"
   # cgroup v1: only the memory hierarchy gets the sub-cgroup
