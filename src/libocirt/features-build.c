@@ -105,6 +105,9 @@ arch_known_to_libseccomp (const char *spec_name)
   return seccomp_arch_resolve_name (lower) != 0;
 }
 
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
 #endif
@@ -119,22 +122,21 @@ kernel_has_filter_flag (unsigned long flag)
   return r < 0 && errno == EFAULT;
 }
 
-/* A flag is supported when libseccomp can set it (API level) and the
-   running kernel knows it.  */
+/* ocirt installs the program with its own seccomp(2) call, so only the
+   running kernel decides.  WAIT_KILLABLE_RECV is accepted only together
+   with NEW_LISTENER.  */
 static bool
 filter_flag_supported (const char *name)
 {
-  unsigned int api = seccomp_api_get ();
-
   if (strcmp (name, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
-    return api >= 2 && kernel_has_filter_flag (SECCOMP_FILTER_FLAG_TSYNC);
+    return kernel_has_filter_flag (SECCOMP_FILTER_FLAG_TSYNC);
   if (strcmp (name, "SECCOMP_FILTER_FLAG_LOG") == 0)
-    return api >= 3 && kernel_has_filter_flag (SECCOMP_FILTER_FLAG_LOG);
+    return kernel_has_filter_flag (SECCOMP_FILTER_FLAG_LOG);
   if (strcmp (name, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
-    return api >= 4 && kernel_has_filter_flag (SECCOMP_FILTER_FLAG_SPEC_ALLOW);
+    return kernel_has_filter_flag (SECCOMP_FILTER_FLAG_SPEC_ALLOW);
   if (strcmp (name, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
-    return api >= 7
-           && kernel_has_filter_flag (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+    return kernel_has_filter_flag (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+                                   | SECCOMP_FILTER_FLAG_NEW_LISTENER);
   return false;
 }
 
@@ -223,8 +225,8 @@ fill_cgroup (oci_features_cgroup *c)
   oci_feature_bool_set (&c->v2, true);
   oci_feature_bool_set (&c->systemd, has_systemd);
   oci_feature_bool_set (&c->systemd_user, has_systemd);
-  /* resources.rdma is parsed but not applied to the rdma controller.  */
-  oci_feature_bool_set (&c->rdma, false);
+  /* resources.rdma goes to rdma.max where the controller exists.  */
+  oci_feature_bool_set (&c->rdma, true);
 }
 
 static int
