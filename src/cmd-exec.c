@@ -58,7 +58,7 @@ static void
 push (char ***v, size_t *n, const char *s)
 {
   *v = xrealloc (*v, (*n + 2) * sizeof (char *));
-  (*v)[(*n)++] = (char *) s;
+  (*v)[(*n)++] = (char *)s;
   (*v)[*n] = NULL;
 }
 
@@ -201,7 +201,7 @@ ocirt_cmd_exec (struct ocirt_global *g, int argc, char **argv)
       return 1;
     }
   o.args = argv + optind;
-  o.args_len = (size_t) (argc - optind);
+  o.args_len = (size_t)(argc - optind);
   o.env = env;
   o.gids = gids;
   o.caps = caps;

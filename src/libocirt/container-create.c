@@ -18,6 +18,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "namespaces.h"
+#include "netdev.h"
 #include "seccomp-cache.h"
 #include "seccomp.h"
 #include "selfexe.h"
@@ -393,6 +394,8 @@ sync_loop (struct create_ctx *c, ocirt_error_t *err)
             if (pid <= 0)
               return ocirt_error_set (err, EPROTO, "sync: bad pid %d", pid);
             c->pid = pid;
+            if (ocirt_netdev_move (c->spec->linux, pid, err) < 0)
+              return -1;
             if (pid != c->child)
               {
                 /* The forked process exits once the init is born.  */

@@ -61,7 +61,7 @@ merge_env (oci_process *p, char **env, size_t n)
   for (size_t i = 0; i < n; i++)
     {
       const char *eq = strchr (env[i], '=');
-      size_t klen = eq ? (size_t) (eq - env[i]) : strlen (env[i]);
+      size_t klen = eq ? (size_t)(eq - env[i]) : strlen (env[i]);
       bool replaced = false;
 
       for (size_t j = 0; j < p->env_len; j++)
@@ -120,13 +120,14 @@ read_process_file (const struct ocirt_exec_opts *o, oci_spec *spec,
   if (p->args_len == 0)
     {
       oci_process_free (p);
-      return ocirt_error_set (err, 0, "%s: args: must contain at least one "
-                              "entry", o->process_file);
+      return ocirt_error_set (err, 0,
+                              "%s: args: must contain at least one "
+                              "entry",
+                              o->process_file);
     }
   if (p->cwd == NULL)
-    p->cwd = xstrdup (spec->process && spec->process->cwd
-                          ? spec->process->cwd
-                          : "/");
+    p->cwd = xstrdup (spec->process && spec->process->cwd ? spec->process->cwd
+                                                          : "/");
   oci_process_free (spec->process);
   spec->process = p;
   return 0;
@@ -163,7 +164,8 @@ build_process (const struct ocirt_exec_opts *o, oci_spec *spec,
     return read_process_file (o, spec, err);
   p = spec->process;
   if (p == NULL)
-    return ocirt_error_set (err, 0, "the container has no process to derive "
+    return ocirt_error_set (err, 0,
+                            "the container has no process to derive "
                             "from");
   strv_free_n (p->args, p->args_len);
   p->args = strv_dup_n (o->args, o->args_len);
@@ -236,11 +238,12 @@ ocirt_exec_subcg_parse (const char *spec, struct ocirt_exec_subcg *out,
       if (len == 0)
         {
           ocirt_exec_subcg_release (out);
-          return ocirt_error_set (err, 0, "--cgroup \"%s\": empty controller "
-                                  "name", spec);
+          return ocirt_error_set (err, 0,
+                                  "--cgroup \"%s\": empty controller "
+                                  "name",
+                                  spec);
         }
-      out->controllers = xrealloc (out->controllers,
-                                   (n + 2) * sizeof (char *));
+      out->controllers = xrealloc (out->controllers, (n + 2) * sizeof (char *));
       out->controllers[n++] = xstrndup (c, len);
       out->controllers[n] = NULL;
       c += len + 1;
@@ -287,11 +290,15 @@ check_controllers (const ocirt_cgroup_hierarchies *hs,
     for (char **c = subs[i].controllers; c && *c; c++)
       {
         if (hs->layout == OCIRT_CGROUP_V2)
-          return ocirt_error_set (err, 0, "--cgroup: a controller (\"%s\") "
-                                  "can only be named on cgroup v1", *c);
+          return ocirt_error_set (err, 0,
+                                  "--cgroup: a controller (\"%s\") "
+                                  "can only be named on cgroup v1",
+                                  *c);
         if (ocirt_cgroup_find_controller (hs, *c) == NULL)
-          return ocirt_error_set (err, 0, "--cgroup: no cgroup v1 hierarchy "
-                                  "has the controller \"%s\"", *c);
+          return ocirt_error_set (err, 0,
+                                  "--cgroup: no cgroup v1 hierarchy "
+                                  "has the controller \"%s\"",
+                                  *c);
       }
   return 0;
 }
@@ -306,7 +313,7 @@ enter_one (const ocirt_cgroup_hierarchy *h, const char *path, const char *sub,
   cleanup_free char *dir = NULL, *file = NULL;
   cleanup_close int fd = -1;
   char buf[16];
-  int len = snprintf (buf, sizeof buf, "%d", (int) pid);
+  int len = snprintf (buf, sizeof buf, "%d", (int)pid);
 
   xasprintf (&dir, "%s%s%s", h->mountpoint, strcmp (path, "/") ? path : "",
              sub ? sub : "");
@@ -320,10 +327,12 @@ enter_one (const ocirt_cgroup_hierarchy *h, const char *path, const char *sub,
       if (*skipped)
         return 0;
       if (sub)
-        return ocirt_error_set (err, ENOENT, "--cgroup: the sub-cgroup "
-                                "\"%s\" does not exist", dir);
+        return ocirt_error_set (err, ENOENT,
+                                "--cgroup: the sub-cgroup "
+                                "\"%s\" does not exist",
+                                dir);
     }
-  if (fd < 0 || write (fd, buf, (size_t) len) != len)
+  if (fd < 0 || write (fd, buf, (size_t)len) != len)
     return ocirt_error_set (err, errno, "join cgroup \"%s\"", dir);
   return 0;
 }
@@ -360,9 +369,9 @@ join_paths (oci_spec *spec, int pid)
 {
   oci_linux *l = spec->linux;
   static const char *const proc_names[OCI_NS_COUNT] = {
-    [OCI_NS_PID] = "pid",   [OCI_NS_NETWORK] = "net",
-    [OCI_NS_MOUNT] = "mnt", [OCI_NS_IPC] = "ipc",
-    [OCI_NS_UTS] = "uts",   [OCI_NS_USER] = "user",
+    [OCI_NS_PID] = "pid",       [OCI_NS_NETWORK] = "net",
+    [OCI_NS_MOUNT] = "mnt",     [OCI_NS_IPC] = "ipc",
+    [OCI_NS_UTS] = "uts",       [OCI_NS_USER] = "user",
     [OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
   };
 
@@ -408,14 +417,14 @@ struct exec_ctx
   struct ocirt_seccomp_prog seccomp;
   struct ocirt_exec_subcg *subs;
   size_t subs_len;
-  const char *cgroup_path; /* of the container, NULL: none */
+  const char *cgroup_path;     /* of the container, NULL: none */
   ocirt_cgroup_hierarchies hs; /* loaded once, used by the child */
   bool sealed;
-  bool paused;  /* exec --ignore-paused into a paused container */
-  int pidfd;    /* of the container's init, -1 without pidfd_open */
+  bool paused; /* exec --ignore-paused into a paused container */
+  int pidfd;   /* of the container's init, -1 without pidfd_open */
   int sync_fd;
-  pid_t child;  /* the forked process */
-  pid_t pid;    /* the process that runs the command */
+  pid_t child; /* the forked process */
+  pid_t pid;   /* the process that runs the command */
   int master;
   int rt_fds[3]; /* the runtime's own fds: closed in the child */
 };
@@ -455,15 +464,16 @@ close_fds_between (unsigned lo, unsigned hi)
 }
 
 /* In the child, before it joins anything: only stdio, the preserved fds
-   and the fds it needs stay open, and the cwd is not a host directory.
-   Nothing of the host -- the state directory, the lock -- enters the
-   container.  Fds of the runtime in the preserved range (when the caller
+   and the fds it needs stay open, and the cwd is "/" (joining the mount
+   namespace then moves root and cwd into the container).  Nothing of
+   the host -- the state directory, the lock, the caller's cwd -- enters
+   the container.  Fds of the runtime in the preserved range (when the caller
    left a gap there) are close-on-exec: anything the runtime inherited
    across its own execve is not.  */
 static void
 child_close_fds (struct exec_ctx *c, int keep1, int keep2)
 {
-  unsigned first = 3u + (unsigned) c->o->preserve_fds, lo = first;
+  unsigned first = 3u + (unsigned)c->o->preserve_fds, lo = first;
   unsigned keep[2];
   size_t n = 0;
 
@@ -472,14 +482,14 @@ child_close_fds (struct exec_ctx *c, int keep1, int keep2)
       close (c->rt_fds[i]);
   if (chdir ("/") < 0)
     _exit (127);
-  if (keep1 >= (int) first)
-    keep[n++] = (unsigned) keep1;
-  if (keep2 >= (int) first)
-    keep[n++] = (unsigned) keep2;
+  if (keep1 >= (int)first)
+    keep[n++] = (unsigned)keep1;
+  if (keep2 >= (int)first)
+    keep[n++] = (unsigned)keep2;
   if (n == 2 && keep[0] > keep[1])
     {
-      keep[0] = (unsigned) keep2;
-      keep[1] = (unsigned) keep1;
+      keep[0] = (unsigned)keep2;
+      keep[1] = (unsigned)keep1;
     }
   for (size_t i = 0; i < n; i++)
     {
@@ -494,7 +504,7 @@ child_reexec (struct exec_ctx *c, int fd, int exefd,
               const struct ocirt_init_params *params)
 {
   char env0[64];
-  char *argv[] = { (char *) "ocirt", (char *) "init", NULL };
+  char *argv[] = { (char *)"ocirt", (char *)"init", NULL };
   char *envp[] = { env0, NULL };
 
   if (fd < 3 + params->preserve_fds)
@@ -504,7 +514,7 @@ child_reexec (struct exec_ctx *c, int fd, int exefd,
   if (fd < 0)
     _exit (127);
   snprintf (env0, sizeof env0, "_OCIRT_SYNC_FD=%d", fd);
-  (void) c;
+  (void)c;
   fexecve (exefd, argv, envp);
   _exit (127);
 }
@@ -526,8 +536,10 @@ join_namespaces (struct exec_ctx *c, ocirt_error_t *err)
   if (c->pidfd >= 0 && setns (c->pidfd, flags) == 0)
     return 0;
   if (c->pidfd >= 0 && errno != EINVAL)
-    return ocirt_error_set (err, errno, "join the namespaces of the "
-                            "container's init (flags 0x%x)", (unsigned) flags);
+    return ocirt_error_set (err, errno,
+                            "join the namespaces of the "
+                            "container's init (flags 0x%x)",
+                            (unsigned)flags);
   if (ocirt_ns_join_user (l, err) < 0)
     return -1;
   return ocirt_ns_join_others (l, err);
@@ -538,7 +550,8 @@ join_namespaces (struct exec_ctx *c, ocirt_error_t *err)
    code of the container runs outside the cgroup -- then the
    namespaces, and becomes the process.  */
 static _Noreturn void
-child_direct (struct exec_ctx *c, int fd, const struct ocirt_init_params *params)
+child_direct (struct exec_ctx *c, int fd,
+              const struct ocirt_init_params *params)
 {
   cleanup_error ocirt_error_t err = { 0 };
 
@@ -687,7 +700,8 @@ exec_sync_loop (struct exec_ctx *c, ocirt_error_t *err)
       if (r == 0)
         {
           if (c->pid <= 0)
-            return ocirt_error_set (err, 0, "exec: the process ended before "
+            return ocirt_error_set (err, 0,
+                                    "exec: the process ended before "
                                     "it started");
           return 0;
         }
@@ -740,7 +754,7 @@ copy_fd (int from, int to, bool *eof)
         *eof = true;
       return;
     }
-  ocirt_write_all (to, buf, (size_t) n);
+  ocirt_write_all (to, buf, (size_t)n);
 }
 
 static void
@@ -756,7 +770,7 @@ forward_signal (struct exec_ctx *c, int sfd, int pidfd)
     {
       if (pidfd < 0
           || syscall (SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0) < 0)
-        kill (c->pid, (int) si.ssi_signo);
+        kill (c->pid, (int)si.ssi_signo);
     }
 }
 
@@ -764,7 +778,7 @@ forward_signal (struct exec_ctx *c, int sfd, int pidfd)
 static int
 supervise (struct exec_ctx *c, int sfd)
 {
-  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, c->pid, 0);
+  cleanup_close int pidfd = (int)syscall (SYS_pidfd_open, c->pid, 0);
   bool in_eof = c->master < 0, out_eof = c->master < 0, exited = false;
   int st = 0;
 
@@ -810,7 +824,7 @@ write_pid_file (const char *path, int pid, ocirt_error_t *err)
   int n = snprintf (buf, sizeof buf, "%d", pid);
 
   fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0 || ocirt_write_all (fd, buf, (size_t) n) < 0)
+  if (fd < 0 || ocirt_write_all (fd, buf, (size_t)n) < 0)
     return ocirt_error_set (err, errno, "write pid file \"%s\"", path);
   return 0;
 }
@@ -839,11 +853,15 @@ check_status (struct exec_ctx *c, struct ocirt_opened *op, ocirt_error_t *err)
   const char *state = ocirt_state_status (op->dirfd, &op->st);
 
   if (strcmp (state, "paused") == 0 && !o->ignore_paused)
-    return ocirt_error_set (err, 0, "cannot exec in container \"%s\": it is "
-                            "paused (use --ignore-paused)", o->id);
+    return ocirt_error_set (err, 0,
+                            "cannot exec in container \"%s\": it is "
+                            "paused (use --ignore-paused)",
+                            o->id);
   if (strcmp (state, "running") != 0 && strcmp (state, "paused") != 0)
-    return ocirt_error_set (err, 0, "cannot exec in container \"%s\": it is "
-                            "%s, not running", o->id, state);
+    return ocirt_error_set (err, 0,
+                            "cannot exec in container \"%s\": it is "
+                            "%s, not running",
+                            o->id, state);
   c->paused = strcmp (state, "paused") == 0;
   return 0;
 }
@@ -880,14 +898,17 @@ prepare (struct exec_ctx *c, struct ocirt_opened *op,
   if (c->spec == NULL || build_process (o, c->spec, err) < 0)
     return -1;
   if (c->spec->process->terminal && o->console_socket == NULL && o->detach)
-    return ocirt_error_set (err, 0, "exec: --tty with --detach needs "
+    return ocirt_error_set (err, 0,
+                            "exec: --tty with --detach needs "
                             "--console-socket");
   if (ocirt_lsm_check_host (c->spec->process, err) < 0)
     return -1;
   c->pidfd = ocirt_container_pidfd (&op->st);
   if (c->pidfd < 0 && errno == ESRCH)
-    return ocirt_error_set (err, 0, "cannot exec in container \"%s\": it is "
-                            "stopped, not running", o->id);
+    return ocirt_error_set (err, 0,
+                            "cannot exec in container \"%s\": it is "
+                            "stopped, not running",
+                            o->id);
   c->sealed = needs_sealed_copy (c->spec);
   join_paths (c->spec, op->st.pid);
   if (ocirt_seccomp_compile_cached (c->spec->linux->seccomp, o->root,
@@ -930,8 +951,8 @@ start_process (struct exec_ctx *c, struct ocirt_opened *op,
   c->cgroup_path = op->st.cgroup_path;
   if (c->cgroup_path && ocirt_cgroup_hierarchies_load (&c->hs, err) < 0)
     return -1;
-  if (c->cgroup_path && check_controllers (&c->hs, c->subs, c->subs_len, err)
-                            < 0)
+  if (c->cgroup_path
+      && check_controllers (&c->hs, c->subs, c->subs_len, err) < 0)
     return -1;
   if (!c->sealed && enter_pidns_for_children (c, &op->st, err) < 0)
     return -1;

@@ -11,17 +11,17 @@ struct ocirt_exec_opts
 {
   const char *root;
   const char *id;
-  const char *process_file;   /* -p FILE ("-": stdin) */
-  char **args;                /* command and arguments */
+  const char *process_file; /* -p FILE ("-": stdin) */
+  char **args;              /* command and arguments */
   size_t args_len;
   const char *cwd;
-  char **env;                 /* -e K=V */
+  char **env; /* -e K=V */
   size_t env_len;
-  bool has_uid, has_gid;      /* -u UID[:GID] */
+  bool has_uid, has_gid; /* -u UID[:GID] */
   uint32_t uid, gid;
-  uint32_t *gids;             /* -g, added to additionalGids */
+  uint32_t *gids; /* -g, added to additionalGids */
   size_t gids_len;
-  char **caps;                /* -c */
+  char **caps; /* -c */
   size_t caps_len;
   bool tty;
   bool no_new_privs;
@@ -32,7 +32,7 @@ struct ocirt_exec_opts
   int preserve_fds;
   bool detach;
   bool ignore_paused;
-  char **cgroups;             /* --cgroup [CONTROLLER[,CONTROLLER]:]PATH */
+  char **cgroups; /* --cgroup [CONTROLLER[,CONTROLLER]:]PATH */
   size_t cgroups_len;
 };
 

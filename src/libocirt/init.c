@@ -369,6 +369,10 @@ prepare (struct init_state *s, char **exe, ocirt_error_t *err)
   cleanup_strv char **warnings = NULL;
   int r;
 
+  /* idmapped mounts need host root, which we stop being in the user
+     namespace.  */
+  if (ocirt_rootfs_early (&s->ctx, err) < 0)
+    return -1;
   if (setup_userns (s, err) < 0)
     return -1;
   r = setup_namespaces (s, err);
@@ -496,8 +500,7 @@ setup_exec_terminal (struct init_state *s, ocirt_error_t *err)
     }
   /* Only this pty, which the runtime made, goes to the user: never the
      stdio it was given.  */
-  if (fchown (peer, s->spec->process->user.uid, s->spec->process->user.gid)
-      < 0)
+  if (fchown (peer, s->spec->process->user.uid, s->spec->process->user.gid) < 0)
     return ocirt_error_set (err, errno, "chown the pty to %u:%u",
                             s->spec->process->user.uid,
                             s->spec->process->user.gid);
@@ -569,9 +572,8 @@ run_exec (struct init_state *s, ocirt_error_t *err)
    cgroup and namespaces: apply the process and execve.  */
 int
 ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
-                        const struct ocirt_init_params *params,
-                        const char *id, void *filter, size_t filter_len,
-                        bool notify)
+                        const struct ocirt_init_params *params, const char *id,
+                        void *filter, size_t filter_len, bool notify)
 {
   struct init_state s = { .sync_fd = sync_fd, .fifo_fd = -1, .spec = spec };
   cleanup_error ocirt_error_t err = { 0 };

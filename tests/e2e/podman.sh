@@ -1,7 +1,7 @@
 #!/bin/bash
-# podman (through conmon) with ocirt as its OCI runtime: basic scenarios.
-# Everything podman keeps goes to a private temp dir.  Prints TAP lines
-# ("ok N - name"); exits non-zero if a scenario failed.
+# podman (through conmon) with ocirt as its OCI runtime: running
+# containers and their life cycle.  Everything podman keeps goes to a
+# private temp dir.  Prints TAP; exits non-zero if a scenario failed.
 #
 # Environment: OCIRT (default: src/ocirt of this tree).
 
@@ -9,251 +9,227 @@ set -uo pipefail
 
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 OCIRT=${OCIRT:-$SRCDIR/src/ocirt}
-IMAGE=localhost/ocirt-busybox:e2e
-SCENARIOS=(
-  "import a busybox image"
-  "podman run --rm prints the output"
-  "podman run --rm returns the exit status"
-  "podman run -d, stop and rm"
-  "podman called ocirt with --log-format json"
-)
-N=0
-FAILS=0
+# shellcheck source=lib/tap.bash
+. "$SRCDIR/tests/e2e/lib/tap.bash"
+# shellcheck source=lib/podman.bash
+. "$SRCDIR/tests/e2e/lib/podman.bash"
 
-ok ()
-{
-  N=$((N + 1))
-  echo "ok $N - $1"
-}
+podman_begin
 
-not_ok ()
-{
-  N=$((N + 1))
-  FAILS=$((FAILS + 1))
-  echo "not ok $N - $1"
-  [[ -z ${2:-} ]] || sed 's/^/#   /' <<<"$2"
-}
-
-skip_rest ()
-{
-  local reason=$1
-  while ((N < ${#SCENARIOS[@]})); do
-    N=$((N + 1))
-    echo "ok $N - ${SCENARIOS[N - 1]} # SKIP $reason"
-  done
-}
-
-check ()
-{
-  local name=$1 detail
-  shift
-  if detail=$("$@" 2>&1); then
-    ok "$name"
-  else
-    not_ok "$name" "$detail"
-  fi
-}
-
-echo "1..${#SCENARIOS[@]}"
-if ! command -v podman >/dev/null || ! command -v conmon >/dev/null; then
-  skip_rest "podman or conmon not installed"
-  exit 0
-fi
-if [[ ! -x $OCIRT ]]; then
-  skip_rest "$OCIRT not built"
-  exit 0
-fi
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/ocirt-podman.XXXXXX") || exit 1
-chmod 0755 "$W"
-# podman refuses a runroot path longer than 50 characters
-RUNROOT=$(mktemp -d /run/ocirt-e2e.XXXXXX) || exit 1
-# conmon writes files (oom) into its working directory
-cd "$W" || exit 1
-
-# cgroups podman creates with cgroupfs on cgroup v1; removed at the end
-# if they were not there before
-PODMAN_CGROUPS=()
-for dir in /sys/fs/cgroup/*/; do
-  [[ -e ${dir}libpod_parent ]] || PODMAN_CGROUPS+=("${dir}libpod_parent")
-done
-
-# podman's blob-info cache and lock segment live in fixed places
-CREATED_PATHS=()
-for path in /var/lib/containers /dev/shm/libpod_lock; do
-  [[ -e $path ]] || CREATED_PATHS+=("$path")
-done
-
-# ocirt's default state root, used since podman passes no --root
-RUN_OCIRT_EXISTED=
-[[ -e /run/ocirt ]] && RUN_OCIRT_EXISTED=1
-
-cleanup ()
-{
-  local mnt dir
-  P rm --all --force --time 0 >/dev/null 2>&1
-  for mnt in $(awk -v w="$W/" -v r="$RUNROOT/" 'index($5, w) == 1 || index($5, r) == 1 { print $5 }' \
-    /proc/self/mountinfo | sort -r); do
-    umount -l "$mnt" 2>/dev/null
-  done
-  for dir in "${PODMAN_CGROUPS[@]}"; do
-    [[ -d $dir ]] && find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
-  done
-  cd /
-  rm -rf --one-file-system "$W" "$RUNROOT" "${CREATED_PATHS[@]}"
-  if [[ -z $RUN_OCIRT_EXISTED && -d /run/ocirt ]]; then
-    # only ocirt's caches may be left in a state root that we caused
-    rm -rf /run/ocirt/.cache:*
-    rmdir /run/ocirt 2>/dev/null
-  fi
-}
-trap cleanup EXIT
-
-# A wrapper records every call, to prove podman used ocirt.
-mkdir -p "$W/bin"
-cat >"$W/bin/ocirt" <<EOF
-#!/bin/sh
-echo "\$*" >>"$W/calls.log"
-exec "$OCIRT" "\$@"
-EOF
-chmod 0755 "$W/bin/ocirt"
-
-# podman as root asks for rlimits above this machine's hard limits unless
-# told otherwise; no systemd here.
-nofile=$(ulimit -Hn)
-nproc=$(ulimit -Hu)
-pid_max=$(cat /proc/sys/kernel/pid_max)
-[[ $nproc == unlimited || $nproc -gt $pid_max ]] && nproc=$pid_max
-[[ $nofile == unlimited ]] && nofile=1048576
-cat >"$W/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
-
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$W/events.log"
-runtime_supports_json = ["crun", "runc", "kata", "runsc", "krun", "ocirt"]
-
-[engine.runtimes]
-ocirt = ["$W/bin/ocirt"]
-
-[network]
-network_config_dir = "$W/networks"
-EOF
-cat >"$W/storage.conf" <<EOF
-[storage]
-driver = "vfs"
-graphroot = "$W/storage"
-runroot = "$RUNROOT"
-EOF
-export CONTAINERS_CONF=$W/containers.conf
-export CONTAINERS_STORAGE_CONF=$W/storage.conf
-
-P ()
-{
-  timeout -k 5 120 podman --root "$W/storage" --runroot "$RUNROOT" \
-    --tmpdir "$W/libpod" --storage-driver vfs --cgroup-manager cgroupfs \
-    --events-backend file --runtime "$W/bin/ocirt" "$@"
-}
-
-# --- the image: a tarball of a busybox rootfs
-make_rootfs ()
-{
-  local dir=$W/rootfs applet
-  mkdir -p "$dir"/{bin,dev,etc,proc,root,sys,tmp}
-  chmod 1777 "$dir/tmp"
-  cp /bin/busybox "$dir/bin/busybox"
-  for applet in $(/bin/busybox --list); do
-    [[ $applet == busybox ]] || ln -s busybox "$dir/bin/$applet"
-  done
-  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$dir/etc/passwd"
-  printf 'root:x:0:\n' >"$dir/etc/group"
-  tar -C "$dir" --numeric-owner -cf "$W/rootfs.tar" .
-}
-
-if [[ ! -x /bin/busybox ]]; then
-  not_ok "${SCENARIOS[0]}" "/bin/busybox missing: install busybox-static"
-  skip_rest "no image"
-  exit 1
-fi
-make_rootfs
-if out=$(P import "$W/rootfs.tar" "$IMAGE" 2>&1); then
-  ok "${SCENARIOS[0]}"
-else
-  not_ok "${SCENARIOS[0]}" "$out"
-  skip_rest "no image"
-  exit 1
-fi
-
-run_echo ()
+run_output ()
 {
   local out
-  out=$(P run --rm --network none "$IMAGE" echo hi 2>&1)
-  [[ $out == hi ]] || {
-    echo "output: $out"
-    return 1
-  }
+  out=$(R "$IMAGE" sh -c 'echo out; echo err >&2' 2>&1)
+  expect_eq "$out" $'out\nerr' "stdout and stderr"
 }
-check "${SCENARIOS[1]}" run_echo
+t "run --rm prints stdout and stderr" run_output
 
-run_exit7 ()
+run_status ()
 {
   local rc=0
-  P run --rm --network none "$IMAGE" sh -c 'exit 7' || rc=$?
-  ((rc == 7)) || {
-    echo "exit status $rc, wanted 7"
-    return 1
-  }
+  R "$IMAGE" sh -c 'exit 7' || rc=$?
+  expect_eq "$rc" 7 "exit status"
 }
-check "${SCENARIOS[2]}" run_exit7
+t "run --rm returns the exit status" run_status
+
+run_126 ()
+{
+  local rc=0 out
+  out=$(R "$IMAGE" /etc/passwd 2>&1) || rc=$?
+  expect_eq "$rc" 126 "exit status of a non-executable command" || return 1
+  expect_match "$out" "ermission denied" "error text"
+}
+t "run of a non-executable command exits 126" run_126
+
+run_127 ()
+{
+  local rc=0 out
+  out=$(R "$IMAGE" /no/such/cmd 2>&1) || rc=$?
+  expect_eq "$rc" 127 "exit status of a missing command" || return 1
+  expect_match "$out" "/no/such/cmd" "error text"
+}
+t "run of a missing command exits 127" run_127
+
+run_stdin ()
+{
+  local out
+  out=$(printf 'line1\nline2\n' | P run --rm -i --network none "$IMAGE" sh -c 'wc -l; [ -t 0 ] || echo notty')
+  expect_eq "$out" $'2\nnotty' "output of wc -l on stdin"
+}
+t "run -i passes stdin" run_stdin
+
+run_tty ()
+{
+  local out
+  # script gives podman a terminal; the container gets its own pty
+  out=$(script -qec "$(declare -f P); CONTAINERS_CONF=$CONTAINERS_CONF; W=$W; RUNROOT=$RUNROOT; \
+    P run --rm -it --network none $IMAGE sh -c '[ -t 0 ] && [ -t 1 ] && tty; exit 3'; echo rc=\$?" \
+    /dev/null </dev/null | tr -d '\r')
+  expect_match "$out" "/dev/pts/[0-9]+" "tty inside the container" || return 1
+  expect_match "$out" "rc=3" "exit status through the pty"
+}
+t "run -it gives the process a pty" run_tty
+
+create_init_start ()
+{
+  local id st
+  id=$(P create --network none --name cis "$IMAGE" sh -c 'echo started; sleep 100') || return 1
+  expect_eq "$(status_of cis)" created "status after create" || return 1
+  P init cis >/dev/null || return 1
+  expect_eq "$(status_of cis)" initialized "status after init" || return 1
+  [[ -f /run/ocirt/$id/state.json ]] || fail "no ocirt state for $id after init" || return 1
+  # created but not started: the user process has not run yet
+  [[ -z $(P logs cis) ]] || fail "output before start: $(P logs cis)" || return 1
+  P start cis >/dev/null || return 1
+  expect_eq "$(status_of cis)" running "status after start" || return 1
+  wait_for 50 grep -qx started <(P logs cis) || fail "no output after start" || return 1
+  P rm -f -t 0 cis >/dev/null || return 1
+  [[ ! -e /run/ocirt/$id ]] || fail "ocirt state left after rm -f"
+}
+t "create, init and start" create_init_start
 
 run_detached ()
 {
-  local name=ocirt-e2e-$$ cid st
-  cid=$(P run -d --network none --name "$name" "$IMAGE" sleep 1000) || return 1
-  st=$(P inspect --format '{{.State.Status}}' "$name") || return 1
-  [[ $st == running ]] || {
-    echo "status after run -d: $st"
-    return 1
-  }
-  [[ -d /run/ocirt/$cid ]] || {
-    echo "no ocirt state for $cid under /run/ocirt"
-    return 1
-  }
-  P stop --time 2 "$name" >/dev/null || return 1
-  st=$(P inspect --format '{{.State.Status}}' "$name") || return 1
-  [[ $st == exited ]] || {
-    echo "status after stop: $st"
-    return 1
-  }
-  P rm "$name" >/dev/null || return 1
-  [[ -z $(P ps --all --quiet --filter "name=^$name\$") ]] || {
-    echo "container still listed after rm"
-    return 1
-  }
-  [[ ! -e /run/ocirt/$cid ]] || {
-    echo "/run/ocirt/$cid left after rm"
-    return 1
-  }
+  local id pid st
+  id=$(P run -d --network none --name det "$IMAGE" sleep 1000) || return 1
+  expect_eq "$(status_of det)" running "status after run -d" || return 1
+  P ps --format '{{.Names}} {{.Status}}' | grep -q '^det Up' || fail "not listed by ps" || return 1
+  pid=$(pid_of det)
+  grep -q sleep "/proc/$pid/cmdline" || fail "host pid $pid is not the sleep" || return 1
+  [[ -d /run/ocirt/$id ]] || fail "no ocirt state for $id under /run/ocirt" || return 1
+  P rm -f det >/dev/null || return 1
+  ! kill -0 "$pid" 2>/dev/null || fail "process $pid survived rm -f" || return 1
+  [[ -z $(P ps -a -q --filter name='^det$') ]] || fail "still listed after rm -f" || return 1
+  [[ ! -e /run/ocirt/$id ]] || fail "ocirt state left after rm -f"
 }
-check "${SCENARIOS[3]}" run_detached
+t "run -d, ps and rm -f of a running container" run_detached
 
-called_ocirt ()
+stop_term ()
 {
-  local verb
-  for verb in create start delete; do
-    grep -qE "(^| )$verb( |$)" "$W/calls.log" 2>/dev/null || {
-      echo "ocirt was not called for $verb; calls:"
-      cat "$W/calls.log" 2>/dev/null
-      return 1
-    }
-  done
-  grep -qE -- '--log-format[= ]json' "$W/calls.log" || {
-    echo "no --log-format json (runtime_supports_json)"
-    return 1
-  }
+  P run -d --network none --name stopterm "$IMAGE" \
+    sh -c 'trap "echo got-term; exit 5" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null || return 1
+  wait_for 50 grep -q ready <(P logs stopterm) || fail "not ready" || return 1
+  P stop -t 10 stopterm >/dev/null || return 1
+  expect_eq "$(P inspect -f '{{.State.ExitCode}}' stopterm)" 5 "exit code after TERM" || return 1
+  expect_eq "$(P logs stopterm | tail -n1)" got-term "the trap ran" || return 1
+  P rm stopterm >/dev/null
 }
-check "${SCENARIOS[4]}" called_ocirt
+t "stop delivers SIGTERM" stop_term
 
-((FAILS == 0))
+stop_kill ()
+{
+  local start=$SECONDS pid
+  P run -d --network none --name stopkill "$IMAGE" \
+    sh -c 'trap "" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null || return 1
+  wait_for 50 grep -q ready <(P logs stopkill) || fail "not ready" || return 1
+  pid=$(pid_of stopkill)
+  P stop -t 1 stopkill >/dev/null 2>&1 || return 1
+  expect_eq "$(P inspect -f '{{.State.ExitCode}}' stopkill)" 137 "exit code after escalation to KILL" || return 1
+  ! kill -0 "$pid" 2>/dev/null || fail "process survived"
+  P rm stopkill >/dev/null
+}
+t "stop escalates to SIGKILL" stop_kill
+
+kill_signal ()
+{
+  P run -d --network none --name ksig "$IMAGE" \
+    sh -c 'trap "echo got-usr1" USR1; trap "echo got-hup; exit 9" HUP; echo ready; while :; do sleep 0.1; done' >/dev/null || return 1
+  wait_for 50 grep -q ready <(P logs ksig) || fail "not ready" || return 1
+  P kill -s USR1 ksig >/dev/null || return 1
+  wait_for 50 grep -q got-usr1 <(P logs ksig) || fail "USR1 not delivered: $(P logs ksig)" || return 1
+  expect_eq "$(status_of ksig)" running "status after USR1" || return 1
+  P kill -s HUP ksig >/dev/null || return 1
+  P wait ksig >/dev/null
+  expect_eq "$(P inspect -f '{{.State.ExitCode}}' ksig)" 9 "exit code after HUP" || return 1
+  P rm ksig >/dev/null
+}
+t "kill -s delivers the signal" kill_signal
+
+top_ps ()
+{
+  local out
+  P run -d --network none --name topc "$IMAGE" sh -c 'sleep 1000 & sleep 999' >/dev/null || return 1
+  out=$(P top topc pid args) || return 1
+  grep -q 'sleep 1000' <<<"$out" && grep -q 'sleep 999' <<<"$out" || fail "top: $out" || return 1
+  P rm -f -t 0 topc >/dev/null
+}
+t "top lists the container's processes" top_ps
+
+restart_cmd ()
+{
+  local pid1 pid2
+  P run -d --network none --name rst "$IMAGE" sh -c 'echo run; sleep 1000' >/dev/null || return 1
+  pid1=$(pid_of rst)
+  P restart -t 0 rst >/dev/null || return 1
+  pid2=$(pid_of rst)
+  expect_eq "$(status_of rst)" running "status after restart" || return 1
+  [[ $pid1 != "$pid2" ]] || fail "same pid $pid1 after restart" || return 1
+  ! kill -0 "$pid1" 2>/dev/null || fail "old process $pid1 still alive" || return 1
+  wait_for 50 test "$(P logs rst | grep -c run)" = 2 || fail "logs: $(P logs rst)" || return 1
+  P rm -f -t 0 rst >/dev/null
+}
+t "restart runs the container again" restart_cmd
+
+restart_policy ()
+{
+  local n
+  P run -d --network none --name rpol --restart on-failure:2 "$IMAGE" sh -c 'echo try; exit 3' >/dev/null || return 1
+  # two restarts, then it stays exited with the command's status
+  wait_for 300 test "$(P inspect -f '{{.RestartCount}}{{.State.Status}}' rpol)" = 2exited \
+    || fail "restart count/status: $(P inspect -f '{{.RestartCount}} {{.State.Status}}' rpol)" || return 1
+  n=$(P logs rpol | grep -c try)
+  expect_eq "$n" 3 "runs" || return 1
+  expect_eq "$(P inspect -f '{{.State.ExitCode}}' rpol)" 3 "exit code" || return 1
+  P rm rpol >/dev/null
+}
+t "restart policy on-failure:2" restart_policy
+
+stats_cmd ()
+{
+  local out
+  P run -d --network none --name stc --memory 64m "$IMAGE" sleep 1000 >/dev/null || return 1
+  out=$(P stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}' stc) || return 1
+  expect_match "$out" '^stc [0-9.]+[kMG]?i?B / 6[0-9.]+MB 1$' "stats" || return 1
+  P rm -f -t 0 stc >/dev/null
+}
+t "stats reads the container's cgroup" stats_cmd
+
+logs_cmd ()
+{
+  local out
+  P run --network none --name lg "$IMAGE" sh -c 'echo one; echo two >&2; echo three' >/dev/null 2>&1 || return 1
+  out=$(P logs lg 2>&1) || return 1
+  expect_eq "$out" $'one\ntwo\nthree' "logs" || return 1
+  P rm lg >/dev/null
+}
+t "logs holds stdout and stderr" logs_cmd
+
+attach_cmd ()
+{
+  local out
+  P run -d -i --network none --name att "$IMAGE" sh -c 'read line; echo "got:$line"' >/dev/null || return 1
+  out=$(echo hello | P attach att 2>&1)
+  expect_eq "$out" "got:hello" "attach output" || return 1
+  P wait att >/dev/null
+  P rm att >/dev/null
+}
+t "attach connects stdin and stdout" attach_cmd
+
+runtime_log ()
+{
+  # podman shows the runtime's error from its JSON log
+  local out
+  out=$(R --workdir /etc/passwd/x "$IMAGE" true 2>&1) && fail "ran with a file as workdir" && return 1
+  expect_match "$out" 'ocirt' "error names the runtime"
+}
+t "errors of ocirt reach podman" runtime_log
+
+called ()
+{
+  ocirt_was_called "$CALLS" create start kill pause delete || ocirt_was_called "$CALLS" create start kill delete || return 1
+  grep -qE -- '--log-format[= ]json' "$CALLS" || fail "no --log-format json (runtime_supports_json)" || return 1
+  grep -q -- '--console-socket' "$CALLS" || fail "no create with --console-socket for -it"
+}
+t "podman called ocirt (argv log)" called
+
+t_done
