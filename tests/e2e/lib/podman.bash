@@ -22,7 +22,7 @@ podman_missing ()
 
 P ()
 {
-  timeout -k 5 "${P_TIMEOUT:-120}" podman --root "$W/storage" --runroot "$RUNROOT" \
+  timeout ${P_FG:-} -k 5 "${P_TIMEOUT:-120}" podman --root "$W/storage" --runroot "$RUNROOT" \
     --tmpdir "$W/libpod" --storage-driver vfs --cgroup-manager cgroupfs \
     --events-backend file --runtime "$W/bin/ocirt" "$@"
 }
