@@ -155,21 +155,35 @@ escape_target ()
 
 @test "CVE-2025-52565: a /dev/console symlink is not followed for the console bind" {
   requires recvtty
-  make_bundle "$BUNDLE" sh -c 'echo the-end'
-  update_config '.process.terminal = true
-    | .mounts |= map(select(.destination != "/dev"))'
-  mkdir -p "$BUNDLE/rootfs/dev/pts"
-  ln -s pts/ptmx "$BUNDLE/rootfs/dev/ptmx"
-  ln -s "$CANARY/file" "$BUNDLE/rootfs/dev/console"
   SOCK=$BATS_TEST_TMPDIR/console.sock
   "$RECVTTY" "$SOCK" "$BATS_TEST_TMPDIR/tty.out" </dev/null \
     >"$BATS_TEST_TMPDIR/recvtty.log" 2>&1 3>&- &
   RECV_PID=$!
   wait_for_file "$SOCK"
-  id=$(new_id)
-  run create_container "$id" --console-socket "$SOCK"
-  assert_failure
-  [[ $output == *console* ]] || fail "unclear error: $output"
+  # Out of the rootfs (absolute and climbing), and at files that exist
+  # inside the container: a procfs file (the target of the published
+  # attack) and a file of the image.  After pivot_root only the last two
+  # resolve, so only they show a runtime that follows the link.
+  local t
+  for t in "$CANARY/file" "$(escape_target file)" \
+    /proc/sys/kernel/core_pattern /etc/console-target; do
+    make_bundle "$BUNDLE" sh -c 'echo the-end'
+    # (no maskedPaths: the rootfs's /dev has no null device to bind)
+    update_config '.process.terminal = true
+      | .mounts |= map(select(.destination != "/dev"))
+      | .linux.maskedPaths = []'
+    mkdir -p "$BUNDLE/rootfs/dev/pts"
+    ln -s pts/ptmx "$BUNDLE/rootfs/dev/ptmx"
+    rm -f "$BUNDLE/rootfs/dev/console"
+    ln -s "$t" "$BUNDLE/rootfs/dev/console"
+    echo intact >"$BUNDLE/rootfs/etc/console-target"
+    id=$(new_id)
+    run create_container "$id" --console-socket "$SOCK"
+    assert_failure
+    [[ $output == *console* ]] || fail "unclear error: $output"
+    [[ $(cat "$BUNDLE/rootfs/etc/console-target") == intact ]]
+    rm -rf "$BUNDLE"
+  done
   assert_canary_intact
 }
 
@@ -240,8 +254,14 @@ escape_target ()
 @test "CVE-2024-21626: process.cwd as /proc/self/fd/N fails or stays inside" {
   local n
   echo marker >"$BUNDLE.host-marker" 2>/dev/null || true
+  # A file only the host has: read by climbing from the cwd (any host
+  # directory, at any depth, leads to it; in the root the name is absent).
+  local secret=$BATS_TEST_TMPDIR/host-secret
+  echo "host-secret-$$" >"$secret"
+  local climb=../../../../../../../../../../../../../../..$secret
   for n in 3 4 5 6 7 8 9 10; do
-    make_bundle "$BUNDLE" sh -c 'readlink /proc/self/cwd; ls -a; cat ../../../../../etc/hostname 2>/dev/null'
+    make_bundle "$BUNDLE" sh -c "readlink /proc/self/cwd; ls -a;
+      cat ../../../../../etc/hostname 2>/dev/null; cat $climb 2>/dev/null"
     update_config --arg c "/proc/self/fd/$n" '.process.cwd = $c'
     run_ctr
     failed_clearly_or_ok
@@ -249,11 +269,38 @@ escape_target ()
       refute_output --partial unreachable
       refute_output --partial "$(hostname)"
       refute_output --partial host-marker
+      refute_output --partial "host-secret-$$"
     fi
     rm -rf "$BUNDLE"
   done
+  # A host directory passed in on purpose (--preserve-fds, as a leaked fd
+  # would be): the fd is the process's, but a cwd through it lies outside
+  # the root and must be refused, by run and by exec.
+  local sh="readlink /proc/self/cwd; ls -a; cat $climb 2>/dev/null"
+  make_bundle "$BUNDLE" sh -c "$sh"
+  update_config '.process.cwd = "/proc/self/fd/3"'
+  run with_host_dir_fd3 run --preserve-fds 1 --bundle "$BUNDLE" "$(new_id)"
+  failed_clearly_or_ok
+  assert_failure
+  refute_output --partial host-marker
+  refute_output --partial "host-secret-$$"
+  update_config '.process.cwd = "/" | .process.args = ["sleep", "3600"]'
+  id=$(new_id)
+  start_container "$id"
+  run with_host_dir_fd3 exec --preserve-fds 1 --cwd /proc/self/fd/3 "$id" sh -c "$sh"
+  failed_clearly_or_ok
+  assert_failure
+  refute_output --partial host-marker
+  refute_output --partial "host-secret-$$"
   rm -f "$BUNDLE.host-marker"
   assert_canary_intact
+}
+
+# The runtime with fd 3 open on the test's host temp directory.
+with_host_dir_fd3 ()
+{
+  timeout --kill-after=5 "$OCIRT_TIMEOUT" "$OCIRT" --root "$OCIRT_ROOT" "$@" \
+    3<"$BATS_TEST_TMPDIR" </dev/null
 }
 
 @test "CVE-2022-29162 CVE-2022-27650: inheritable capabilities are empty by default" {
@@ -345,4 +392,50 @@ escape_target ()
   assert_success
   refute_line CREATED
   assert_output --regexp ' /sys/fs/cgroup ro[, ]'
+}
+
+# exec_self_exe_sees_host_binary: a running container; exec runs the
+# runtime's own /proc/self/exe as the container's process (as an image
+# whose /bin/sh links to /proc/self/exe would), kept alive on a FIFO,
+# while a second process of the container reads every /proc/N/exe.  The
+# output lists what the container saw.
+exec_self_exe_sees_host_binary ()
+{
+  local id=$1
+  ocirt exec "$id" sh -c 'mkdir -p /tmp/b /tmp/st && mkfifo /tmp/b/config.json'
+  ocirt exec "$id" /proc/self/exe --root /tmp/st create --bundle /tmp/b x \
+    >/dev/null 2>&1 &
+  local pid=$!
+  run ocirt exec "$id" sh -c 'for i in $(seq 50); do
+      for e in /proc/[0-9]*/exe; do readlink $e; done | grep -v "^/bin/busybox$" \
+        && break
+      sleep 0.1
+    done
+    timeout 5 sh -c "echo {} >/tmp/b/config.json"'
+  wait "$pid" || true
+}
+
+@test "CVE-2019-5736: exec of /proc/self/exe never shows the host binary (no CAP_SYS_PTRACE)" {
+  local bin
+  bin=$(readlink -f "$OCIRT")
+  make_bundle "$BUNDLE"
+  id=$(new_id)
+  start_container "$id"
+  exec_self_exe_sees_host_binary "$id"
+  echo "# the container saw: ${output//$'\n'/ }" >&3
+  refute_output --partial "$bin"
+}
+
+@test "CVE-2019-5736: exec of /proc/self/exe never shows the host binary (CAP_SYS_PTRACE)" {
+  local bin
+  bin=$(readlink -f "$OCIRT")
+  make_bundle "$BUNDLE"
+  update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])
+    | .process.capabilities.ambient = []
+    | .process.capabilities.inheritable = []'
+  id=$(new_id)
+  start_container "$id"
+  exec_self_exe_sees_host_binary "$id"
+  echo "# the container saw: ${output//$'\n'/ }" >&3
+  refute_output --partial "$bin"
 }

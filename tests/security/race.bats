@@ -19,6 +19,13 @@ setup ()
   ocirt_setup
   [[ -x $SWAPPER ]] || skip "$SWAPPER not built (make check builds it)"
   CANARY=$BATS_TEST_TMPDIR/canary
+  # The canary is a shared mount of its own and the containers use
+  # rshared propagation: a mount that lands on the canary in a
+  # container's mount namespace propagates back and shows on the host
+  # (with rslave it would stay unseen in the container's namespace).
+  mkdir -p "$CANARY"
+  mount -t tmpfs -o size=1m,mode=0755 ocirt-canary "$CANARY"
+  mount --make-shared "$CANARY"
   mkdir -p "$CANARY/dir"
   echo intact >"$CANARY/dir/file"
   canary_state >"$BATS_TEST_TMPDIR/canary.before"
@@ -98,7 +105,8 @@ worker ()
     {"destination": "/mnt/bind-dest", "type": "bind", "source": $s, "options": ["bind", "ro"]},
     {"destination": "/mnt/file-dest", "type": "bind", "source": ($s + "/f"), "options": ["bind"]},
     {"destination": "/mnt/proc-dest", "type": "proc", "source": "proc"}]
-    | .linux.maskedPaths += ["/mnt/bind-dest/f"]'
+    | .linux.maskedPaths += ["/mnt/bind-dest/f"]
+    | .linux.rootfsPropagation = "rshared"'
   start_swapper "$m/tmpfs-dest" "$m/evil1"
   start_swapper "$m/bind-dest" "$m/evil2"
   start_swapper "$m/file-dest" "$m/evil3"
@@ -127,8 +135,10 @@ worker ()
   canary_state >"$BATS_TEST_TMPDIR/canary.after"
   diff -u "$BATS_TEST_TMPDIR/canary.before" "$BATS_TEST_TMPDIR/canary.after" \
     || fail "the host canary changed"
-  ! awk -v c="$CANARY" 'index($5, c) == 1' /proc/self/mountinfo | grep -q . \
-    || fail "a mount landed on the host canary"
+  ! awk -v c="$CANARY/" 'index($5, c) == 1' /proc/self/mountinfo | grep -q . \
+    || fail "a mount landed on the host canary: $(awk -v c="$CANARY/" 'index($5, c) == 1' /proc/self/mountinfo)"
+  [[ $(awk -v c="$CANARY" '$5 == c' /proc/self/mountinfo | wc -l) == 1 ]] \
+    || fail "a mount landed on the host canary itself"
   ! awk -v d="$BUNDLE" 'index($5, d) == 1' /proc/self/mountinfo | grep -q . \
     || fail "a mount was left on the host below the bundle"
   [[ $(cat "$src/f") == from-src ]]
