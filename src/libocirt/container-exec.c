@@ -394,11 +394,19 @@ has_ns (const oci_spec *spec, oci_ns_type t)
 
 /* Privileged containers (no user namespace, CAP_SYS_PTRACE kept) could
    reach /proc/<pid>/exe of the joining process: they get a sealed copy of
-   the runtime, everyone else a plain fork.  */
+   the runtime, everyone else a plain fork, which starts the process
+   through a sealed stub (init.c:exec_stub_fd) so that /proc/self/exe
+   never leads to the host binary either.  */
 static bool
 needs_sealed_copy (const oci_spec *spec)
 {
   const oci_capabilities *c = spec->process->capabilities;
+
+#if !defined(__x86_64__)
+  /* The direct child execs through a stub that exists for x86_64 only
+     (init.c:exec_stub_fd).  */
+  return true;
+#endif
 
   if (has_ns (spec, OCI_NS_USER))
     return false;
@@ -467,9 +475,9 @@ close_fds_between (unsigned lo, unsigned hi)
    and the fds it needs stay open, and the cwd is "/" (joining the mount
    namespace then moves root and cwd into the container).  Nothing of
    the host -- the state directory, the lock, the caller's cwd -- enters
-   the container.  Fds of the runtime in the preserved range (when the caller
-   left a gap there) are close-on-exec: anything the runtime inherited
-   across its own execve is not.  */
+   the container.  Fds of the runtime in the preserved range (when the
+   caller left a gap there) are close-on-exec: anything the runtime
+   inherited across its own execve is not.  */
 static void
 child_close_fds (struct exec_ctx *c, int keep1, int keep2)
 {
@@ -499,9 +507,10 @@ child_close_fds (struct exec_ctx *c, int keep1, int keep2)
   close_fds_between (lo, ~0U);
 }
 
+/* The sealed copy of the runtime, as `ocirt init` with the sync fd
+   above the preserved ones.  */
 static _Noreturn void
-child_reexec (struct exec_ctx *c, int fd, int exefd,
-              const struct ocirt_init_params *params)
+child_reexec (int fd, int exefd, const struct ocirt_init_params *params)
 {
   char env0[64];
   char *argv[] = { (char *)"ocirt", (char *)"init", NULL };
@@ -514,7 +523,6 @@ child_reexec (struct exec_ctx *c, int fd, int exefd,
   if (fd < 0)
     _exit (127);
   snprintf (env0, sizeof env0, "_OCIRT_SYNC_FD=%d", fd);
-  (void)c;
   fexecve (exefd, argv, envp);
   _exit (127);
 }
@@ -603,7 +611,7 @@ spawn (struct exec_ctx *c, const struct ocirt_init_params *params,
       sigemptyset (&none);
       sigprocmask (SIG_SETMASK, &none, NULL);
       if (c->sealed)
-        child_reexec (c, sv[1], exefd, params);
+        child_reexec (sv[1], exefd, params);
       child_direct (c, sv[1], params);
     }
   close (sv[1]);

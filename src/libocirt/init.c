@@ -512,10 +512,87 @@ setup_exec_terminal (struct init_state *s, ocirt_error_t *err)
   return 0;
 }
 
-/* exec, once in the container's namespaces: become the process.  Success
-   closes the sync channel by execve; returns -1 on failure.  */
+/* exec by a fork of the runtime: the process must not be started by a
+   process whose /proc/self/exe is the host binary, or `/proc/self/exe` as
+   the command, a #! interpreter or a link to it would run the host binary
+   in the container, where it can be reopened for writing (CVE-2019-5736).
+   A sealed memfd holding a minimal program that only calls execve stands
+   in between.  Its argv[0] must be EXEC_STUB_MARK (anything else, such as
+   the stub started again through /proc/self/exe, exits with 127 instead
+   of looping), argv[1] is the path, argv[2..] the process's argv; a
+   failed execve exits with 127.  An x86_64 ELF file: header, a PT_LOAD
+   and a PT_GNU_STACK (no executable stack) program header, the code.  On
+   other architectures exec uses the sealed copy of the runtime.  */
+#define EXEC_STUB_MARK "\177OCIRT\177"
 static int
-exec_become (struct init_state *s, ocirt_error_t *err)
+exec_stub_fd (ocirt_error_t *err)
+{
+#if defined(__x86_64__)
+  /* clang-format off */
+  static const unsigned char stub[] = {
+    /* ELF header: ELFCLASS64, little-endian, ET_EXEC, EM_X86_64, entry
+       0x4000b0, program headers at 64, 2 of them.  */
+    0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    2, 0, 0x3e, 0, 1, 0, 0, 0,
+    0xb0, 0, 0x40, 0, 0, 0, 0, 0,
+    64, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 64, 0, 56, 0, 2, 0, 0, 0, 0, 0, 0, 0,
+    /* PT_LOAD, R+X: the whole file (0xf0 bytes) at 0x400000.  */
+    1, 0, 0, 0, 5, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0x40, 0, 0, 0, 0, 0,
+    0, 0, 0x40, 0, 0, 0, 0, 0,
+    0xf0, 0, 0, 0, 0, 0, 0, 0,
+    0xf0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0x10, 0, 0, 0, 0, 0, 0,
+    /* PT_GNU_STACK, R+W.  */
+    0x51, 0xe5, 0x74, 0x64, 6, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* code, at 0xb0 */
+    0x48, 0x8b, 0x04, 0x24,       /*  0: mov rax, [rsp]: argc */
+    0x48, 0x83, 0xf8, 0x02,       /*  4: cmp rax, 2 */
+    0x72, 0x2a,                   /*  8: jb 52 */
+    0x48, 0x8b, 0x7c, 0x24, 0x08, /* 10: mov rdi, [rsp+8]: argv[0] */
+    0x48, 0xb9, 0x7f, 'O', 'C', 'I', 'R', 'T', 0x7f, 0,
+                                  /* 15: mov rcx, EXEC_STUB_MARK */
+    0x48, 0x39, 0x0f,             /* 25: cmp [rdi], rcx */
+    0x75, 0x16,                   /* 28: jne 52 */
+    0x48, 0x8b, 0x7c, 0x24, 0x10, /* 30: mov rdi, [rsp+16]: argv[1] */
+    0x48, 0x8d, 0x74, 0x24, 0x18, /* 35: lea rsi, [rsp+24]: argv + 2 */
+    0x48, 0x8d, 0x54, 0xc4, 0x10, /* 40: lea rdx, [rsp+rax*8+16]: envp */
+    0xb8, 59, 0, 0, 0,            /* 45: mov eax, SYS_execve */
+    0x0f, 0x05,                   /* 50: syscall */
+    0xbf, 127, 0, 0, 0,           /* 52: mov edi, 127 */
+    0xb8, 231, 0, 0, 0,           /* 57: mov eax, SYS_exit_group */
+    0x0f, 0x05,                   /* 62: syscall */
+  };
+  /* clang-format on */
+  _Static_assert(sizeof stub == 0xf0, "the program headers give the size");
+  _Static_assert(sizeof EXEC_STUB_MARK == 8, "the code compares 8 bytes");
+  /* MFD_CLOEXEC | MFD_ALLOW_SEALING */
+  cleanup_close int fd = (int)syscall (SYS_memfd_create, "ocirt-exec", 3U);
+
+  if (fd < 0)
+    return ocirt_error_set (err, errno, "memfd_create");
+  if (ocirt_write_all (fd, stub, sizeof stub) < 0
+      || fcntl (fd, F_ADD_SEALS,
+                F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+             < 0)
+    return ocirt_error_set (err, errno, "seal the exec stub");
+  return steal_fd (&fd);
+#else
+  return ocirt_error_set (err, ENOSYS, "no exec stub for this architecture");
+#endif
+}
+
+/* exec, once in the container's namespaces: become the process.  Success
+   closes the sync channel by execve (through the stub when stub >= 0);
+   returns -1 on failure.  */
+static int
+exec_become (struct init_state *s, int stub, ocirt_error_t *err)
 {
   const oci_process *p = s->spec->process;
   cleanup_strv char **warnings = NULL;
@@ -541,11 +618,16 @@ exec_become (struct init_state *s, ocirt_error_t *err)
     return -1;
   if (ocirt_close_fds_on_exec (s->ctx.preserve_fds, err) < 0)
     return -1;
-  argv = xcalloc (p->args_len + 1, sizeof (char *));
+  argv = xcalloc (p->args_len + 3, sizeof (char *));
+  argv[0] = (char *)EXEC_STUB_MARK;
+  argv[1] = exe;
   for (size_t i = 0; i < p->args_len; i++)
-    argv[i] = p->args[i];
+    argv[i + 2] = p->args[i];
   prctl (PR_SET_PDEATHSIG, 0);
-  execve (exe, argv, process_env (s));
+  if (stub >= 0)
+    fexecve (stub, argv, process_env (s));
+  else
+    execve (exe, argv + 2, process_env (s));
   return ocirt_error_set (err, errno, "exec: \"%s\"", p->args[0]);
 }
 
@@ -565,7 +647,8 @@ run_exec (struct init_state *s, ocirt_error_t *err)
   r = setup_namespaces (s, err);
   if (r <= 0)
     return r;
-  return exec_become (s, err);
+  /* This is the sealed copy of the runtime: no stub needed.  */
+  return exec_become (s, -1, err);
 }
 
 /* exec by a fork of the runtime, which already joined the container's
@@ -577,13 +660,16 @@ ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
 {
   struct init_state s = { .sync_fd = sync_fd, .fifo_fd = -1, .spec = spec };
   cleanup_error ocirt_error_t err = { 0 };
+  int stub;
 
   s.ctx.id = id;
   s.seccomp = filter;
   s.seccomp_len = filter_len;
   s.seccomp_notify = notify;
   fill_ctx (&s, params);
-  exec_become (&s, &err);
+  stub = exec_stub_fd (&err);
+  if (stub >= 0)
+    exec_become (&s, stub, &err);
   ocirt_sync_send_error (sync_fd, &err);
   _exit (1);
 }

@@ -293,10 +293,11 @@ field ()
 }
 
 @test "20 concurrent execs into one container all succeed" {
-  running
+  running '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
   local i pids=() rc
   for i in $(seq 20); do
-    ocirt exec -e N=$i "$ID" sh -c 'echo n=$N; exit $((N % 4))' \
+    ocirt exec -e N=$i "$ID" sh -c 'echo n=$N $(grep -c "^Seccomp:.*2" /proc/self/status) $(readlink /proc/self/ns/mnt); exit $((N % 4))' \
       </dev/null >"$BATS_TEST_TMPDIR/c$i.out" 2>&1 &
     pids+=($!)
   done
@@ -304,7 +305,7 @@ field ()
     rc=0
     wait "${pids[i - 1]}" || rc=$?
     assert_equal "$rc" $((i % 4))
-    assert_equal "$(cat "$BATS_TEST_TMPDIR/c$i.out")" "n=$i"
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/c$i.out")" "n=$i 1 $(readlink "/proc/$INIT/ns/mnt")"
   done
 }
 
@@ -345,4 +346,19 @@ field ()
   exec_bg "$ID" sleep 100
   assert_equal "$(readlink "/proc/$EPID/ns/mnt")" "$(readlink "/proc/$INIT/ns/mnt")"
   assert_equal "$(cat "/proc/$EPID/cgroup")" "$(cat "/proc/$INIT/cgroup")"
+}
+
+@test "exec of /proc/self/exe never runs the host binary" {
+  # CVE-2019-5736: the process is started through a sealed stub
+  running
+  local out rc
+  printf '#!/proc/self/exe\n' >"$BUNDLE/rootfs/tmp/script"
+  chmod 0755 "$BUNDLE/rootfs/tmp/script"
+  ln -s /proc/self/exe "$BUNDLE/rootfs/tmp/link"
+  for cmd in /proc/self/exe /tmp/script /tmp/link; do
+    rc=0
+    out=$(ocirt exec "$ID" "$cmd" --version 2>&1) || rc=$?
+    assert_equal "$rc" 127
+    [[ $out != *version* ]] || fail "$cmd ran the runtime: $out"
+  done
 }
