@@ -82,8 +82,9 @@ int ocirt_signal_parse (const char *s);
 /* Entry of the hidden `init` verb: never returns on success.  */
 int ocirt_init_main (int sync_fd);
 
-/* Exec without a re-exec: the forked child runs the process setup on
-   the in-memory spec (namespaces given by path).  Never returns.  */
+/* Exec without a re-exec: the caller (the forked child) has joined the
+   container's cgroup and namespaces; this applies the process and starts
+   it through the sealed execve stub.  Never returns.  */
 struct ocirt_init_params;
 int ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
                             const struct ocirt_init_params *params,
