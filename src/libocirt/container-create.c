@@ -56,6 +56,7 @@ read_config (struct create_ctx *c, ocirt_error_t *err)
   cleanup_close int bfd = -1;
   cleanup_free char *perr = NULL;
   char real[PATH_MAX];
+  struct stat sb;
   int r;
 
   if (realpath (c->o->bundle ? c->o->bundle : ".", real) == NULL)
@@ -65,6 +66,10 @@ read_config (struct create_ctx *c, ocirt_error_t *err)
   bfd = open (c->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (bfd < 0)
     return ocirt_error_set (err, errno, "open bundle \"%s\"", c->bundle);
+  /* A fifo would block the open; a device has no end.  */
+  if (fstatat (bfd, "config.json", &sb, 0) == 0 && !S_ISREG (sb.st_mode))
+    return ocirt_error_set (err, 0, "\"%s/config.json\": not a regular file",
+                            c->bundle);
   r = ocirt_read_file_at (bfd, "config.json", CONFIG_MAX, &c->config_buf,
                           &c->config_len);
   if (r == -EFBIG)

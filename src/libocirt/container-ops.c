@@ -286,11 +286,27 @@ ocirt_container_kill (const char *root, const char *id, int sig, bool all,
   if (ocirt_container_open (root, id, true, &o, err) < 0)
     goto out;
   status = ocirt_state_status (o.dirfd, &o.st);
+  if (all && strcmp (status, "stopped") == 0)
+    {
+      /* As runc: kill --all of a stopped container signals what may be
+         left in its cgroup and succeeds (containerd's shim sends it
+         before every delete).  */
+      cleanup_error ocirt_error_t ignored = { 0 };
+
+      if (o.st.cgroup_path)
+        ocirt_cgroup_kill_all (o.st.cgroup_path, sig, &ignored);
+      r = 0;
+      goto out;
+    }
   if (strcmp (status, "created") != 0 && strcmp (status, "running") != 0
       && strcmp (status, "paused") != 0)
     {
-      ocirt_error_set (err, 0, "cannot kill container \"%s\": it is %s", id,
-                       status);
+      /* "container not running" is the text containerd's shim maps to
+         "process already finished".  */
+      ocirt_error_set (err, 0,
+                       "cannot kill container \"%s\": container not "
+                       "running (it is %s)",
+                       id, status);
       goto out;
     }
   if (all && o.st.cgroup_path)
@@ -348,6 +364,24 @@ run_poststop (struct ocirt_opened *o)
   oci_spec_free (s);
 }
 
+/* create was killed before it wrote the state (the "creating" state of
+   list): its init may live on in the cgroup create made.  That cgroup is
+   the one of the saved config, or the default one named after the id;
+   the state directory, which this delete holds locked, shows that the
+   id was ours.  */
+static void
+destroy_orphan_cgroup (int dirfd, const char *id)
+{
+  cleanup_error ocirt_error_t ignored = { 0 };
+  cleanup_free char *path = NULL;
+  oci_spec *s = ocirt_container_saved_config (dirfd, &ignored);
+
+  path = ocirt_cgroup_path_for (s ? s->linux : NULL, id, &ignored);
+  oci_spec_free (s);
+  if (path && ocirt_cgroup_exists (path))
+    ocirt_cgroup_destroy (path, &ignored);
+}
+
 int
 ocirt_container_delete (const char *root, const char *id, bool force,
                         ocirt_error_t *err)
@@ -362,6 +396,7 @@ ocirt_container_delete (const char *root, const char *id, bool force,
       if (force && o.dirfd >= 0)
         {
           ocirt_error_release (err);
+          destroy_orphan_cgroup (o.dirfd, id);
           r = ocirt_state_dir_remove (root, id, err);
         }
       goto out;

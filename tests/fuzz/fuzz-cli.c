@@ -23,12 +23,10 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 int ocirt_fuzz_main (int argc, char **argv);
-int ocirt_parse_create_opts (const char *verb, const char *usage_text,
-                             int argc, char **argv,
-                             struct ocirt_create_opts *o, bool *detach,
-                             bool *keep, bool run);
-int fuzz_log_init (const char *path, bool json, bool debug,
-                   ocirt_error_t *err);
+int ocirt_parse_create_opts (const char *verb, const char *usage_text, int argc,
+                             char **argv, struct ocirt_create_opts *o,
+                             bool *detach, bool *keep, bool run);
+int fuzz_log_init (const char *path, bool json, bool debug, ocirt_error_t *err);
 
 int
 fuzz_log_init (const char *path, bool json, bool debug, ocirt_error_t *err)
@@ -60,7 +58,7 @@ check_verb_args (int argc, char **argv)
   if (argc < 1 || argv[argc] != NULL)
     abort ();
   for (int i = 0; i < argc; i++)
-    (void) strlen (argv[i]);
+    (void)strlen (argv[i]);
   return 0;
 }
 
@@ -86,13 +84,13 @@ fuzz_cmd_kill (struct ocirt_global *g, int argc, char **argv)
   return check_verb_args (argc, argv);
 }
 
-#define STUB(v)                                                               \
-  int fuzz_cmd_##v (struct ocirt_global *g, int argc, char **argv);           \
-  int fuzz_cmd_##v (struct ocirt_global *g, int argc, char **argv)            \
-  {                                                                           \
-    if (g->root == NULL || *g->root == '\0')                                  \
-      abort ();                                                               \
-    return check_verb_args (argc, argv);                                      \
+#define STUB(v)                                                                \
+  int fuzz_cmd_##v (struct ocirt_global *g, int argc, char **argv);            \
+  int fuzz_cmd_##v (struct ocirt_global *g, int argc, char **argv)             \
+  {                                                                            \
+    if (g->root == NULL || *g->root == '\0')                                   \
+      abort ();                                                                \
+    return check_verb_args (argc, argv);                                       \
   }
 
 STUB (start)
@@ -121,7 +119,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     return 0;
   memcpy (buf, data, size);
   buf[size] = '\0';
-  argv[argc++] = (char *) "ocirt";
+  argv[argc++] = (char *)"ocirt";
   while (off <= size && argc < MAX_ARGS + 1)
     {
       argv[argc++] = buf + off;
@@ -134,7 +132,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       if (sig == 0 || sig < -1 || sig >= 65)
         abort ();
     }
-  (void) ocirt_fuzz_main (argc, argv);
+  (void)ocirt_fuzz_main (argc, argv);
   free (buf);
   return 0;
 }

@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (m->len > OCIRT_SYNC_MAX || m->payload[m->len] != '\0'
       || m->len != size - 8)
     abort ();
-  (void) ocirt_sync_type_name (m->type);
+  (void)ocirt_sync_type_name (m->type);
   if (m->type == OCIRT_SYNC_ERROR)
     {
       if (ocirt_sync_error_from_msg (m, &err) != -1 || err.msg == NULL)
@@ -47,7 +47,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       ocirt_error_release (&err);
     }
   else if (m->type == OCIRT_SYNC_WARNING)
-    (void) strlen (m->payload);
+    (void)strlen (m->payload);
   free (m);
   return 0;
 }

@@ -3,6 +3,7 @@
 # a one-line error and exit status 1, never a crash, and creates nothing.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup ()
 {
