@@ -16,6 +16,7 @@
 #include "container.h"
 #include "hooks.h"
 #include "log.h"
+#include "intelrdt.h"
 #include "lsm.h"
 #include "namespaces.h"
 #include "netdev.h"
@@ -46,6 +47,8 @@ struct create_ctx
   pid_t pid;     /* the container init */
   int master;
   struct ocirt_seccomp_prog seccomp;
+  char *rdt_dir;
+  char *rdt_mon_dir;
   bool state_dir_made;
   bool cgroup_made;
 };
@@ -122,6 +125,15 @@ validate_spec (struct create_ctx *c, ocirt_error_t *err)
                             "false");
   if (ocirt_lsm_check_host (s->process, err) < 0)
     return -1;
+  if (s->linux->intel_rdt)
+    {
+      cleanup_free char *mnt = ocirt_resctrl_mountpoint ();
+      if (mnt == NULL)
+        return ocirt_error_set (err, 0,
+                                "intelRdt is set, but the resctrl filesystem "
+                                "is not mounted (mount -t resctrl resctrl "
+                                "/sys/fs/resctrl)");
+    }
   return ocirt_ns_validate (s->linux, err);
 }
 
@@ -552,6 +564,8 @@ save_state (struct create_ctx *c, ocirt_error_t *err)
   st.created = created;
   st.owner = owner;
   st.cgroup_path = c->cgroup_path;
+  st.rdt_dir = c->rdt_dir;
+  st.rdt_mon_dir = c->rdt_mon_dir;
   st.annotations = c->spec->annotations;
   st.has_poststart = h && h->poststart_len > 0;
   st.has_poststop = h && h->poststop_len > 0;
@@ -581,6 +595,7 @@ undo (struct create_ctx *c)
     }
   if (c->cgroup_made)
     ocirt_cgroup_destroy (c->cgroup_path, &ignored);
+  ocirt_intelrdt_destroy (c->rdt_dir, c->rdt_mon_dir);
   if (c->master >= 0)
     close (c->master);
   if (c->state_dir_made)
@@ -596,6 +611,8 @@ release (struct create_ctx *c)
   free (c->rootfs);
   free (c->cgroup_path);
   ocirt_seccomp_prog_release (&c->seccomp);
+  free (c->rdt_dir);
+  free (c->rdt_mon_dir);
   if (c->dirfd >= 0)
     close (c->dirfd);
   if (c->lockfd >= 0)
@@ -638,6 +655,10 @@ do_create (struct create_ctx *c, ocirt_error_t *err)
                                     c->spec->linux ? c->spec->linux->resources
                                                    : NULL,
                                     false, err)
+      < 0)
+    return -1;
+  if (ocirt_intelrdt_apply (c->spec->linux->intel_rdt, c->o->id, c->pid,
+                            &c->rdt_dir, &c->rdt_mon_dir, err)
       < 0)
     return -1;
   if (save_state (c, err) < 0)

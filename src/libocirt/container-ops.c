@@ -14,6 +14,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "hooks.h"
+#include "intelrdt.h"
 #include "log.h"
 #include "state.h"
 #include "util.h"
@@ -429,6 +430,7 @@ ocirt_container_delete (const char *root, const char *id, bool force,
     }
   if (o.st.cgroup_path && ocirt_cgroup_destroy (o.st.cgroup_path, err) < 0)
     goto out;
+  ocirt_intelrdt_destroy (o.st.rdt_dir, o.st.rdt_mon_dir);
   run_poststop (&o);
   r = ocirt_state_dir_remove (root, id, err);
 out:

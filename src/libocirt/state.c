@@ -202,6 +202,8 @@ ocirt_state_write (int dirfd, const struct ocirt_state *st, ocirt_error_t *err)
   gen_kv_str (g, "created", st->created);
   gen_kv_str (g, "owner", st->owner);
   gen_kv_str (g, "cgroup_path", st->cgroup_path);
+  gen_kv_str (g, "rdt_dir", st->rdt_dir);
+  gen_kv_str (g, "rdt_mon_dir", st->rdt_mon_dir);
   GEN_STR (g, "has_poststart");
   yajl_gen_bool (g, st->has_poststart);
   GEN_STR (g, "has_poststop");
@@ -288,6 +290,8 @@ ocirt_state_parse (const char *buf, struct ocirt_state *st, ocirt_error_t *err)
   st->created = dup_str (root, "created");
   st->owner = dup_str (root, "owner");
   st->cgroup_path = dup_str (root, "cgroup_path");
+  st->rdt_dir = dup_str (root, "rdt_dir");
+  st->rdt_mon_dir = dup_str (root, "rdt_mon_dir");
   {
     const char *p[] = { "pid", NULL };
     v = yajl_tree_get (root, p, yajl_t_number);
@@ -347,6 +351,8 @@ ocirt_state_release (struct ocirt_state *st)
   free (st->created);
   free (st->owner);
   free (st->cgroup_path);
+  free (st->rdt_dir);
+  free (st->rdt_mon_dir);
   for (size_t i = 0; i < st->annotations.len; i++)
     {
       free (st->annotations.keys[i]);

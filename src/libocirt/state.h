@@ -23,6 +23,8 @@ struct ocirt_state
   char *created;           /* RFC 3339 */
   char *owner;
   char *cgroup_path;
+  char *rdt_dir;           /* resctrl CLOS directory create made */
+  char *rdt_mon_dir;       /* resctrl monitoring group */
   oci_string_map annotations;
   bool has_poststart;
   bool has_poststop;
