@@ -253,7 +253,8 @@ drop_bounding (uint64_t keep, ocirt_error_t *err)
 }
 
 static int
-set_ambient (uint64_t ambient, char ***warnings, ocirt_error_t *err)
+set_ambient (uint64_t ambient, uint64_t inheritable, char ***warnings,
+             ocirt_error_t *err)
 {
   int i;
 
@@ -268,6 +269,13 @@ set_ambient (uint64_t ambient, char ***warnings, ocirt_error_t *err)
         && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0)
       {
         char *msg;
+
+        /* The kernel keeps ambient within inheritable, which stays empty
+           unless asked for (CVE-2022-29162): runc's default config lists
+           ambient capabilities without inheritable ones, and warning on
+           every start would be noise.  */
+        if (errno == EPERM && !(inheritable & (UINT64_C (1) << i)))
+          continue;
         /* Ambient needs the cap permitted and inheritable too.  */
         xasprintf (&msg, "cannot raise ambient capability %s: %s",
                    i < (int)ARRAY_SIZE (cap_names) - 1 ? cap_names[i] : "?",
@@ -325,7 +333,7 @@ ocirt_apply_user_and_caps (const oci_process *p, bool setgroups_allowed,
     {
       if (set_caps (cs.effective, cs.permitted, cs.inheritable) < 0)
         return ocirt_error_errno (err, "capset");
-      if (set_ambient (cs.ambient, warnings, err) < 0)
+      if (set_ambient (cs.ambient, cs.inheritable, warnings, err) < 0)
         return -1;
     }
   if (p->user.has_umask)

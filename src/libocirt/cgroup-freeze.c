@@ -47,15 +47,21 @@ frozen_now (int fd, bool v1)
 bool
 ocirt_cgroup_is_frozen (const char *path)
 {
-  ocirt_cgroup_hierarchies hs = { 0 };
+  /* Loaded once per process: `list` asks this for every container, and
+     reading /proc/self/mountinfo each time cost more than the rest of a
+     container's entry (docs/performance.md).  */
+  static ocirt_cgroup_hierarchies hs;
+  static bool loaded;
   cleanup_close int fd = -1;
   cleanup_free char *s = NULL;
   bool v1, frozen = false;
 
-  if (path == NULL || ocirt_cgroup_hierarchies_load (&hs, NULL) < 0)
+  if (path == NULL)
     return false;
+  if (!loaded && ocirt_cgroup_hierarchies_load (&hs, NULL) < 0)
+    return false;
+  loaded = true;
   fd = freezer_dir (&hs, path, &v1);
-  ocirt_cgroup_hierarchies_free (&hs);
   if (fd < 0)
     return false;
   if (v1)
