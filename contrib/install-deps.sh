@@ -15,7 +15,7 @@ BUILD_PKGS=(autoconf automake libtool pkg-config gcc make libyajl-dev
 TEST_PKGS=(bats bats-support bats-assert busybox-static clang
   libclang-rt-14-dev python3-jsonschema
   golang-github-opencontainers-specs-dev runc crun jq qemu-system-x86)
-E2E_PKGS=(podman conmon containerd)
+E2E_PKGS=(podman conmon containerd slirp4netns catatonit python3-grpcio)
 
 usage ()
 {

@@ -170,8 +170,9 @@ parse_device (yajl_val v, const oci_jpath *p, void *elem, void *ctx, char **err)
       oci_jpath mp = OCI_JPATH_KEY_INIT (p, d->has_major ? "minor" : "major");
       return oci_json_error (err, &mp, "required for device type %c", d->type);
     }
-  /* Permission bits plus setuid, setgid and sticky.  */
-  r = oci_json_get_uint64 (v, "fileMode", p, 07777, &mode, err);
+  /* A mode_t: podman passes the device's whole st_mode (file type bits
+     included), as runc and crun accept; the type comes from "type".  */
+  r = oci_json_get_uint64 (v, "fileMode", p, 0177777, &mode, err);
   if (r < 0)
     return -1;
   d->has_file_mode = r > 0;

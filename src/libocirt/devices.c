@@ -101,6 +101,17 @@ make_node (int parentfd, const char *base, const struct dev_spec *d,
                                 "device \"%s\" exists and does not "
                                 "match the requested type %u:%u",
                                 d->path, d->major, d->minor);
+      /* A matching node that is a mount (a bind of the host's own
+         device) is left as it is: its owner and mode are the host's.  A
+         node that is part of the rootfs gets the configured ones.  */
+      {
+        struct stat pst;
+        if (fstat (parentfd, &pst) < 0)
+          return ocirt_error_errno (err, "stat the parent of \"%s\"",
+                                    d->path);
+        if (pst.st_dev != st.st_dev)
+          return 0;
+      }
     }
   /* The node is known not to be a symlink: chmod/chown the name.  */
   if (fchmodat (parentfd, base, d->mode & 07777, 0) < 0)
@@ -153,7 +164,8 @@ spec_device (const oci_device *od, struct dev_spec *d, ocirt_error_t *err)
                             od->path);
   d->major = (unsigned)od->major;
   d->minor = (unsigned)od->minor;
-  d->mode = od->has_file_mode ? (mode_t)od->file_mode : 0666;
+  /* Permission bits only: a file type in fileMode is ignored.  */
+  d->mode = od->has_file_mode ? (mode_t)od->file_mode & 07777 : 0666;
   d->uid = od->has_uid ? od->uid : 0;
   d->gid = od->has_gid ? od->gid : 0;
   return 0;
@@ -207,6 +219,11 @@ ocirt_dev_setup (struct ocirt_init_ctx *c, int rootfd, bool default_devices,
   for (i = 0; r == 0 && l && i < l->devices_len; i++)
     {
       struct dev_spec d;
+      /* /dev/ptmx stays the link to devpts' ptmx, as with runc, even
+         when listed (podman --privileged lists every host device).  */
+      if (default_devices && l->devices[i].path
+          && strcmp (l->devices[i].path, "/dev/ptmx") == 0)
+        continue;
       r = spec_device (&l->devices[i], &d, err);
       if (r == 0)
         r = create_device (c, rootfd, &d, err);

@@ -468,13 +468,34 @@ is_dest (const char *dest, const char *want)
   return *dest == '\0' && *want == '\0';
 }
 
+/* Whether the mount data (comma-separated) holds KEY=...  */
+static bool
+has_data_key (const char *data, const char *key)
+{
+  size_t n = strlen (key);
+  const char *s = data;
+
+  while (s && *s)
+    {
+      if (strncmp (s, key, n) == 0 && s[n] == '=')
+        return true;
+      s = strchr (s, ',');
+      if (s)
+        s++;
+    }
+  return false;
+}
+
 /* Fill the new tmpfs (top) with the content of the directory it hides;
-   a read-only tmpfs is filled first, then made read-only.  */
+   a read-only tmpfs is filled first, then made read-only.  The root
+   takes the hidden directory's mode and owner unless the options set
+   them (mode=, uid=, gid=), as with runc.  */
 static int
 copy_up (int top, int shadowed, const oci_mount *m,
          const struct ocirt_mount_opts *o, ocirt_error_t *err)
 {
   cleanup_close int to = -1;
+  struct stat st;
   char p[64];
 
   ocirt_fd_path (top, p, sizeof (p));
@@ -487,8 +508,15 @@ copy_up (int top, int shadowed, const oci_mount *m,
   to = openat (top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (to < 0)
     return ocirt_error_errno (err, "open \"%s\"", m->destination);
+  if (fstat (to, &st) < 0)
+    return ocirt_error_errno (err, "stat \"%s\"", m->destination);
   if (ocirt_copy_tree (shadowed, to, m->destination, err) < 0)
     return -1;
+  if (has_data_key (o->data, "mode") && fchmod (to, st.st_mode & 07777) < 0)
+    return ocirt_error_errno (err, "chmod \"%s\"", m->destination);
+  if ((has_data_key (o->data, "uid") || has_data_key (o->data, "gid"))
+      && fchown (to, st.st_uid, st.st_gid) < 0)
+    return ocirt_error_errno (err, "chown \"%s\"", m->destination);
   if ((o->flags & MS_RDONLY)
       && mount (NULL, p, NULL, MS_REMOUNT | (o->flags & ~PROPAGATION_MASK),
                 o->data)

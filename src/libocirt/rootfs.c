@@ -140,6 +140,22 @@ ocirt_rootfs_early (struct ocirt_init_ctx *c, ocirt_error_t *err)
   return ocirt_idmap_prepare (c, err);
 }
 
+/* A missing process.cwd is created (0755, owned by the container's
+   root) after the mounts and before the root may turn read-only, as
+   runc does.  */
+static int
+create_cwd (int rootfd, const oci_process *p, ocirt_error_t *err)
+{
+  cleanup_close int fd = -1;
+
+  if (p == NULL || p->cwd == NULL)
+    return 0;
+  fd = ocirt_mkdir_all_in_root (rootfd, p->cwd, 0755, err);
+  if (fd < 0)
+    return ocirt_error_wrap (err, "create the cwd \"%s\"", p->cwd);
+  return 0;
+}
+
 int
 ocirt_rootfs_prepare (struct ocirt_init_ctx *c, ocirt_error_t *err)
 {
@@ -177,7 +193,7 @@ ocirt_rootfs_prepare (struct ocirt_init_ctx *c, ocirt_error_t *err)
     }
   if (!st.dev_bind && ocirt_dev_setup (c, rootfd, st.dev_tmpfs, err) < 0)
     return -1;
-  return 0;
+  return create_cwd (rootfd, s->process, err);
 }
 
 static int

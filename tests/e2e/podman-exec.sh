@@ -76,9 +76,11 @@ t "exec -it gives the process a pty" exec_tty
 
 exec_detach ()
 {
-  P exec -d ex sh -c 'sleep 0.3; echo detached >/tmp/d.out; sleep 1000' >/dev/null || return 1
+  local out
+  P exec -d ex sh -c 'sleep 0.3; echo detached >/tmp/d.out; exec sleep 1001' >/dev/null || return 1
   wait_for 50 P exec ex grep -q detached /tmp/d.out || fail "detached exec did not run" || return 1
-  P top ex args | grep -q 'sleep 1000' || fail "detached exec not among the processes"
+  out=$(P top ex args 2>&1)
+  grep -q 'sleep 1001' <<<"$out" || fail "detached exec not among the processes: $out"
 }
 t "exec -d runs in the background" exec_detach
 

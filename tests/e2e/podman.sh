@@ -16,6 +16,18 @@ OCIRT=${OCIRT:-$SRCDIR/src/ocirt}
 
 podman_begin
 
+# logs_grep NAME GREP-ARGS...: grep the container's log
+logs_grep ()
+{
+  P logs "$1" 2>&1 | grep "${@:2}"
+}
+
+# logs_count NAME WORD: lines of the container's log holding WORD
+logs_count ()
+{
+  P logs "$1" | grep -c "$2"
+}
+
 run_output ()
 {
   local out
@@ -83,7 +95,7 @@ create_init_start ()
   [[ -z $(P logs cis) ]] || fail "output before start: $(P logs cis)" || return 1
   P start cis >/dev/null || return 1
   expect_eq "$(status_of cis)" running "status after start" || return 1
-  wait_for 50 grep -qx started <(P logs cis) || fail "no output after start" || return 1
+  wait_for 50 logs_grep cis -qx started || fail "no output after start" || return 1
   P rm -f -t 0 cis >/dev/null || return 1
   [[ ! -e /run/ocirt/$id ]] || fail "ocirt state left after rm -f"
 }
@@ -109,7 +121,7 @@ stop_term ()
 {
   P run -d --network none --name stopterm "$IMAGE" \
     sh -c 'trap "echo got-term; exit 5" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null || return 1
-  wait_for 50 grep -q ready <(P logs stopterm) || fail "not ready" || return 1
+  wait_for 50 logs_grep stopterm -q ready || fail "not ready" || return 1
   P stop -t 10 stopterm >/dev/null || return 1
   expect_eq "$(P inspect -f '{{.State.ExitCode}}' stopterm)" 5 "exit code after TERM" || return 1
   expect_eq "$(P logs stopterm | tail -n1)" got-term "the trap ran" || return 1
@@ -122,7 +134,7 @@ stop_kill ()
   local start=$SECONDS pid
   P run -d --network none --name stopkill "$IMAGE" \
     sh -c 'trap "" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null || return 1
-  wait_for 50 grep -q ready <(P logs stopkill) || fail "not ready" || return 1
+  wait_for 50 logs_grep stopkill -q ready || fail "not ready" || return 1
   pid=$(pid_of stopkill)
   P stop -t 1 stopkill >/dev/null 2>&1 || return 1
   expect_eq "$(P inspect -f '{{.State.ExitCode}}' stopkill)" 137 "exit code after escalation to KILL" || return 1
@@ -135,9 +147,9 @@ kill_signal ()
 {
   P run -d --network none --name ksig "$IMAGE" \
     sh -c 'trap "echo got-usr1" USR1; trap "echo got-hup; exit 9" HUP; echo ready; while :; do sleep 0.1; done' >/dev/null || return 1
-  wait_for 50 grep -q ready <(P logs ksig) || fail "not ready" || return 1
+  wait_for 50 logs_grep ksig -q ready || fail "not ready" || return 1
   P kill -s USR1 ksig >/dev/null || return 1
-  wait_for 50 grep -q got-usr1 <(P logs ksig) || fail "USR1 not delivered: $(P logs ksig)" || return 1
+  wait_for 50 logs_grep ksig -q got-usr1 || fail "USR1 not delivered: $(P logs ksig)" || return 1
   expect_eq "$(status_of ksig)" running "status after USR1" || return 1
   P kill -s HUP ksig >/dev/null || return 1
   P wait ksig >/dev/null
@@ -166,7 +178,7 @@ restart_cmd ()
   expect_eq "$(status_of rst)" running "status after restart" || return 1
   [[ $pid1 != "$pid2" ]] || fail "same pid $pid1 after restart" || return 1
   ! kill -0 "$pid1" 2>/dev/null || fail "old process $pid1 still alive" || return 1
-  wait_for 50 test "$(P logs rst | grep -c run)" = 2 || fail "logs: $(P logs rst)" || return 1
+  wait_for 50 out_is 2 logs_count rst run || fail "logs: $(P logs rst)" || return 1
   P rm -f -t 0 rst >/dev/null
 }
 t "restart runs the container again" restart_cmd
@@ -176,7 +188,7 @@ restart_policy ()
   local n
   P run -d --network none --name rpol --restart on-failure:1 "$IMAGE" sh -c 'echo try; exit 3' >/dev/null || return 1
   # one restart, then it stays exited with the command's status
-  wait_for 600 test "$(P inspect -f '{{.RestartCount}}{{.State.Status}}' rpol)" = 1exited \
+  wait_for 300 out_is 1exited P inspect -f '{{.RestartCount}}{{.State.Status}}' rpol \
     || fail "restart count/status: $(P inspect -f '{{.RestartCount}} {{.State.Status}}' rpol)" || return 1
   n=$(P logs rpol | grep -c try)
   expect_eq "$n" 2 "runs" || return 1

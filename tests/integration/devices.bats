@@ -84,3 +84,13 @@ STAT_FMT='%n %F %t:%T %a %u:%g'
   assert_line --regexp '^/dev/zero character special file 1:5 666 '
   assert_line WRITE-OK
 }
+
+@test "a configured device over a bind mount of the host's node never changes the host node" {
+  before=$(stat -c '%a %u:%g' /dev/null)
+  make_bundle "$BUNDLE" sh -c "stat -c '%a' /dev/null"
+  update_config '.mounts += [{"destination": "/dev/null", "type": "bind", "source": "/dev/null", "options": ["bind"]}]
+    | .linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 493, "uid": 7, "gid": 7}]'
+  run ocirt run --bundle "$BUNDLE" "$(new_id)" </dev/null
+  assert_success
+  assert_equal "$(stat -c '%a %u:%g' /dev/null)" "$before"
+}

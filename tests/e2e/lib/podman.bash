@@ -29,10 +29,18 @@ P ()
 
 podman_cleanup ()
 {
-  local mnt dir
+  local mnt dir id pid
   P pod rm --all --force >/dev/null 2>&1
   P rm --all --force --time 0 >/dev/null 2>&1
   P volume rm --all --force >/dev/null 2>&1
+  # what podman could not remove (a failing runtime): ocirt's state of
+  # the containers it created for us, and our conmons
+  for id in $(awk '/(^| )create / { print $NF }' "$CALLS" 2>/dev/null | sort -u); do
+    [[ -d /run/ocirt/$id ]] && "$W/bin/ocirt.bin" delete --force "$id" >/dev/null 2>&1
+  done
+  for pid in $(pgrep -x conmon); do
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- " -r $W/bin/ocirt " && kill -KILL "$pid"
+  done
   for mnt in $(awk -v w="$W/" -v r="$RUNROOT/" \
     'index($5, w) == 1 || index($5, r) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
     umount -l "$mnt" 2>/dev/null
@@ -42,6 +50,12 @@ podman_cleanup ()
   done
   cd /
   rm -rf --one-file-system "$W" "$RUNROOT" "${CREATED_PATHS[@]}"
+  for dir in "${CREATED_DIRS[@]}"; do
+    # podman bind-mounts /run/netns onto itself to share the namespaces
+    [[ -d $dir && -z $(ls -A "$dir") ]] || continue
+    mountpoint -q "$dir" && umount "$dir"
+    rmdir "$dir" 2>/dev/null
+  done
   if [[ -z $RUN_OCIRT_EXISTED && -d /run/ocirt ]]; then
     # only ocirt's caches may be left in a state root that we caused
     rm -rf /run/ocirt/.cache:*
@@ -68,13 +82,18 @@ podman_setup ()
   for path in /var/lib/containers /dev/shm/libpod_lock; do
     [[ -e $path ]] || CREATED_PATHS+=("$path")
   done
+  # network namespaces podman mounts there (slirp4netns): removed with
+  # the containers; the directory (a bind mount onto itself) goes if it
+  # is new and empty
+  CREATED_DIRS=()
+  [[ -e /run/netns ]] || CREATED_DIRS+=(/run/netns)
   # ocirt's default state root, used since podman passes no --root
   RUN_OCIRT_EXISTED=
   [[ -e /run/ocirt ]] && RUN_OCIRT_EXISTED=1
   trap podman_cleanup EXIT
 
   CALLS=$W/calls.log
-  make_ocirt_wrapper "$W/bin" ocirt "$CALLS"
+  make_ocirt_wrapper "$W/bin" ocirt "$CALLS" || return 1
 
   # podman as root asks for rlimits above this machine's hard limits
   # unless told otherwise; no systemd here.
@@ -83,6 +102,7 @@ podman_setup ()
   pid_max=$(cat /proc/sys/kernel/pid_max)
   [[ $nproc == unlimited || $nproc -gt $pid_max ]] && nproc=$pid_max
   [[ $nofile == unlimited ]] && nofile=1048576
+  NPROC=$nproc
   cat >"$W/containers.conf" <<EOC
 [containers]
 default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]

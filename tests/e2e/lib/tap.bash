@@ -1,7 +1,9 @@
 # TAP helpers for the engine end-to-end scripts (sourced).
 #
 #   t NAME FUNC [ARG...]      run FUNC in a subshell; "ok" when it returns 0,
-#                             otherwise "not ok" with its output as comments
+#                             a skip when it returns 77 (its last output line
+#                             is the reason), otherwise "not ok" with its
+#                             output as comments
 #   t_skip NAME REASON        "ok N - NAME # SKIP REASON"
 #   t_todo NAME REASON        a known failure: "not ok" with REASON
 #   t_done                    print the plan; the exit status is 1 if a
@@ -40,10 +42,13 @@ t_todo ()
 
 t ()
 {
-  local name=$1 detail start=$SECONDS
+  local name=$1 detail start=$SECONDS rc=0
   shift
-  if detail=$("$@" 2>&1); then
+  detail=$("$@" 2>&1) || rc=$?
+  if ((rc == 0)); then
     t_ok "$name"
+  elif ((rc == 77)); then
+    t_skip "$name" "$(tail -n1 <<<"$detail")"
   else
     t_not_ok "$name" "$detail"
   fi
@@ -72,6 +77,15 @@ expect_eq ()
 expect_match ()
 {
   [[ $1 =~ $2 ]] || fail "$3: '$1' does not match /$2/"
+}
+
+# out_is WANT CMD...: the output of CMD is WANT (for wait_for, which
+# would otherwise see a "$(...)" argument evaluated once)
+out_is ()
+{
+  local want=$1
+  shift
+  [[ $("$@" 2>/dev/null) == "$want" ]]
 }
 
 # wait_for TENTHS CMD...: retry CMD every 0.1 s
@@ -121,16 +135,18 @@ make_busybox_rootfs ()
   echo 'hosts: files dns' >"$dir/etc/nsswitch.conf"
 }
 
-# An argv logger in front of the runtime: BINDIR/NAME execs OCIRT and
+# An argv logger in front of the runtime: BINDIR/NAME execs a copy of
+# OCIRT (a rebuild during the run does not change what is tested) and
 # appends its arguments to LOG.
 make_ocirt_wrapper ()
 {
   local bindir=$1 name=$2 log=$3
   mkdir -p "$bindir"
+  cp "$OCIRT" "$bindir/$name.bin" || return 1
   cat >"$bindir/$name" <<EOW
 #!/bin/sh
 echo "\$*" >>"$log"
-exec "$OCIRT" "\$@"
+exec "$bindir/$name.bin" "\$@"
 EOW
   chmod 0755 "$bindir/$name"
 }
@@ -144,4 +160,30 @@ ocirt_was_called ()
   for verb; do
     grep -qE "(^| )$verb( |$)" "$log" || fail "ocirt was not called for '$verb'" || return 1
   done
+}
+
+CAP_NAMES=(CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID
+  SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW
+  IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT
+  SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD
+  LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG
+  WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE)
+
+# cap_mask NAME...: the capability set as /proc/PID/status prints it
+cap_mask ()
+{
+  local name i mask=0
+  for name; do
+    name=${name#CAP_}
+    for i in "${!CAP_NAMES[@]}"; do
+      [[ ${CAP_NAMES[i]} == "$name" ]] && mask=$((mask | (1 << i)))
+    done
+  done
+  printf '%016x\n' "$mask"
+}
+
+# status_field FIELD: the value of FIELD in /proc/PID/status text on stdin
+status_field ()
+{
+  awk -v f="$1:" '$1 == f { print $2 }'
 }
