@@ -60,13 +60,12 @@ typedef struct
   char **ambient;
   size_t ambient_len;
   /* Which sets were present in the document (absent != empty).  */
-  bool has_bounding, has_effective, has_inheritable, has_permitted,
-      has_ambient;
+  bool has_bounding, has_effective, has_inheritable, has_permitted, has_ambient;
 } oci_capabilities;
 
 typedef struct
 {
-  char *type; /* "RLIMIT_NOFILE" */
+  char *type;   /* "RLIMIT_NOFILE" */
   int resource; /* RLIMIT_* value resolved at parse time */
   uint64_t soft;
   uint64_t hard;

@@ -6,13 +6,13 @@
 
 struct ocirt_global
 {
-  const char *root;   /* --root, default /run/ocirt */
-  const char *log;    /* --log FILE */
-  bool log_json;      /* --log-format json */
-  bool debug;         /* --debug */
+  const char *root; /* --root, default /run/ocirt */
+  const char *log;  /* --log FILE */
+  bool log_json;    /* --log-format json */
+  bool debug;       /* --debug */
   bool systemd_cgroup;
   const char *rootless; /* "true" "false" "auto" */
-  const char *argv0;  /* the program as invoked */
+  const char *argv0;    /* the program as invoked */
 };
 
 /* Each verb parses its own options from argv[0..argc) (argv[0] is the

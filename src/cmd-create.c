@@ -22,15 +22,14 @@ static const char usage[]
       "      --no-new-keyring     keep the caller's session keyring\n"
       "  -h, --help               print this help\n";
 
-int
-ocirt_parse_create_opts (const char *verb, const char *usage_text, int argc,
-                         char **argv, struct ocirt_create_opts *o,
-                         bool *detach, bool *keep, bool run);
+int ocirt_parse_create_opts (const char *verb, const char *usage_text, int argc,
+                             char **argv, struct ocirt_create_opts *o,
+                             bool *detach, bool *keep, bool run);
 
 int
 ocirt_parse_create_opts (const char *verb, const char *usage_text, int argc,
-                         char **argv, struct ocirt_create_opts *o,
-                         bool *detach, bool *keep, bool run)
+                         char **argv, struct ocirt_create_opts *o, bool *detach,
+                         bool *keep, bool run)
 {
   enum
   {

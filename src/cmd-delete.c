@@ -17,10 +17,10 @@ static const char usage[]
 static int
 on_opt (int c, const char *arg, void *data)
 {
-  (void) arg;
+  (void)arg;
   if (c != 'f')
     return -1;
-  *(bool *) data = true;
+  *(bool *)data = true;
   return 0;
 }
 
@@ -28,12 +28,12 @@ int
 ocirt_cmd_delete (struct ocirt_global *g, int argc, char **argv)
 {
   static const struct option opts[] = { { "force", no_argument, NULL, 'f' },
-                                         { "help", no_argument, NULL, 'h' },
-                                         { NULL, 0, NULL, 0 } };
+                                        { "help", no_argument, NULL, 'h' },
+                                        { NULL, 0, NULL, 0 } };
   cleanup_error ocirt_error_t err = { 0 };
   bool force = false;
-  int r = ocirt_simple_parse ("delete", usage, argc, argv, "+fh", opts,
-                              on_opt, &force);
+  int r = ocirt_simple_parse ("delete", usage, argc, argv, "+fh", opts, on_opt,
+                              &force);
 
   if (r != 0)
     return r < 0 ? 1 : 0;

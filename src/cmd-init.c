@@ -14,9 +14,9 @@ ocirt_cmd_init (struct ocirt_global *g, int argc, char **argv)
   const char *s = getenv ("_OCIRT_SYNC_FD");
   int fd = -1;
 
-  (void) g;
-  (void) argc;
-  (void) argv;
+  (void)g;
+  (void)argc;
+  (void)argv;
   if (s == NULL || ocirt_parse_int (s, &fd) < 0 || fd < 3)
     {
       ocirt_log (OCIRT_LOG_ERROR,

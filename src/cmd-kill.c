@@ -17,10 +17,10 @@ static const char usage[]
 static int
 on_opt (int c, const char *arg, void *data)
 {
-  (void) arg;
+  (void)arg;
   if (c != 'a')
     return -1;
-  *(bool *) data = true;
+  *(bool *)data = true;
   return 0;
 }
 
@@ -28,8 +28,8 @@ int
 ocirt_cmd_kill (struct ocirt_global *g, int argc, char **argv)
 {
   static const struct option opts[] = { { "all", no_argument, NULL, 'a' },
-                                         { "help", no_argument, NULL, 'h' },
-                                         { NULL, 0, NULL, 0 } };
+                                        { "help", no_argument, NULL, 'h' },
+                                        { NULL, 0, NULL, 0 } };
   cleanup_error ocirt_error_t err = { 0 };
   bool all = false;
   int sig = 15;

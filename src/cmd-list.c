@@ -41,7 +41,7 @@ on_opt (int c, const char *arg, void *data)
 }
 
 #define GEN_STR(g, s)                                                          \
-  yajl_gen_string ((g), (const unsigned char *) (s), strlen (s))
+  yajl_gen_string ((g), (const unsigned char *)(s), strlen (s))
 
 static void
 print_json (const struct ocirt_list_entry *l, size_t n)
@@ -91,8 +91,8 @@ ocirt_cmd_list (struct ocirt_global *g, int argc, char **argv)
   struct list_opts o = { 0 };
   struct ocirt_list_entry *l = NULL;
   size_t n = 0;
-  int r = ocirt_simple_parse ("list", usage, argc, argv, "+f:qh", opts,
-                              on_opt, &o);
+  int r = ocirt_simple_parse ("list", usage, argc, argv, "+f:qh", opts, on_opt,
+                              &o);
 
   if (r != 0)
     return r < 0 ? 1 : 0;

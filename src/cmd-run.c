@@ -35,10 +35,9 @@ static const char usage[]
       "      --no-new-keyring     keep the caller's session keyring\n"
       "  -h, --help               print this help\n";
 
-int ocirt_parse_create_opts (const char *verb, const char *usage_text,
-                             int argc, char **argv,
-                             struct ocirt_create_opts *o, bool *detach,
-                             bool *keep, bool run);
+int ocirt_parse_create_opts (const char *verb, const char *usage_text, int argc,
+                             char **argv, struct ocirt_create_opts *o,
+                             bool *detach, bool *keep, bool run);
 
 /* "bundle/" form: id from the folder name plus a short random suffix.  */
 static char *
@@ -54,7 +53,7 @@ id_from_bundle (const char *arg)
   base = basename (copy);
   if (getrandom (rnd, sizeof rnd, 0) < 0)
     {
-      unsigned v = (unsigned) getpid ();
+      unsigned v = (unsigned)getpid ();
       memcpy (rnd, &v, sizeof rnd);
     }
   xasprintf (&id, "%s-%02x%02x%02x", *base && strcmp (base, "/") ? base : "ctr",
@@ -89,7 +88,7 @@ copy_fd (int from, int to, bool *eof)
         *eof = true;
       return;
     }
-  ocirt_write_all (to, buf, (size_t) n);
+  ocirt_write_all (to, buf, (size_t)n);
 }
 
 /* Foreground: forward signals, proxy the terminal, wait for the init.  */

@@ -6,9 +6,8 @@
 #include "cmd-simple.h"
 
 int
-ocirt_simple_parse (const char *verb, const char *usage, int argc,
-                    char **argv, const char *shortopts,
-                    const struct option *opts,
+ocirt_simple_parse (const char *verb, const char *usage, int argc, char **argv,
+                    const char *shortopts, const struct option *opts,
                     int (*on_opt) (int c, const char *arg, void *data),
                     void *data)
 {
@@ -23,7 +22,8 @@ ocirt_simple_parse (const char *verb, const char *usage, int argc,
           ocirt_usage_verb (usage, false);
           return 1;
         }
-      if (c == '?' || c == ':' || on_opt == NULL || on_opt (c, optarg, data) < 0)
+      if (c == '?' || c == ':' || on_opt == NULL
+          || on_opt (c, optarg, data) < 0)
         {
           fprintf (stderr, "ocirt: %s: unknown or incomplete option \"%s\"\n\n",
                    verb, argv[optind - 1]);

@@ -16,12 +16,12 @@ static const char usage[] = "Usage: ocirt state <container-id>\n"
 int
 ocirt_cmd_state (struct ocirt_global *g, int argc, char **argv)
 {
-  static const struct option opts[] = { { "help", no_argument, NULL, 'h' },
-                                         { NULL, 0, NULL, 0 } };
+  static const struct option opts[]
+      = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
   cleanup_error ocirt_error_t err = { 0 };
   char *json = NULL;
-  int r = ocirt_simple_parse ("state", usage, argc, argv, "+h", opts, NULL,
-                              NULL);
+  int r
+      = ocirt_simple_parse ("state", usage, argc, argv, "+h", opts, NULL, NULL);
 
   if (r != 0)
     return r < 0 ? 1 : 0;

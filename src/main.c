@@ -172,7 +172,8 @@ main (int argc, char **argv)
               fprintf (stderr, "ocirt: option %s needs a value\n", a);
               return 1;
             }
-          if (strncmp (a, "--root", 6) == 0 && strncmp (a, "--rootless", 10) != 0)
+          if (strncmp (a, "--root", 6) == 0
+              && strncmp (a, "--rootless", 10) != 0)
             g.root = v;
           else if (strncmp (a, "--log-format", 12) == 0)
             log_format = v;
@@ -193,14 +194,16 @@ main (int argc, char **argv)
     g.log_json = true;
   else if (strcmp (log_format, "text") != 0)
     {
-      fprintf (stderr, "ocirt: --log-format: unknown format \"%s\" (text or json)\n",
+      fprintf (stderr,
+               "ocirt: --log-format: unknown format \"%s\" (text or json)\n",
                log_format);
       return 1;
     }
   if (strcmp (g.rootless, "true") != 0 && strcmp (g.rootless, "false") != 0
       && strcmp (g.rootless, "auto") != 0)
     {
-      fprintf (stderr, "ocirt: --rootless: expected true, false or auto, got \"%s\"\n",
+      fprintf (stderr,
+               "ocirt: --rootless: expected true, false or auto, got \"%s\"\n",
                g.rootless);
       return 1;
     }

@@ -42,9 +42,9 @@ struct create_ctx
   char *cgroup_path;
   int dirfd;
   int lockfd;
-  int sync_fd;   /* runtime end */
-  pid_t child;   /* the process we forked */
-  pid_t pid;     /* the container init */
+  int sync_fd; /* runtime end */
+  pid_t child; /* the process we forked */
+  pid_t pid;   /* the container init */
   int master;
   struct ocirt_seccomp_prog seccomp;
   char *rdt_dir;
@@ -76,15 +76,13 @@ read_config (struct create_ctx *c, ocirt_error_t *err)
   r = ocirt_read_file_at (bfd, "config.json", CONFIG_MAX, &c->config_buf,
                           &c->config_len);
   if (r == -EFBIG)
-    return ocirt_error_set (err, 0,
-                            "config.json: larger than %d MiB, refused",
+    return ocirt_error_set (err, 0, "config.json: larger than %d MiB, refused",
                             CONFIG_MAX / (1024 * 1024));
   if (r < 0)
     return ocirt_error_set (err, -r, "read \"%s/config.json\"", c->bundle);
   c->spec = oci_spec_parse (c->config_buf, c->config_len, &perr);
   if (c->spec == NULL)
-    return ocirt_error_set (err, 0, "config.json: %s",
-                            perr ? perr : "invalid");
+    return ocirt_error_set (err, 0, "config.json: %s", perr ? perr : "invalid");
   return 0;
 }
 
@@ -114,7 +112,7 @@ validate_spec (struct create_ctx *c, ocirt_error_t *err)
       has_mountns = true;
   /* Without a mount namespace the container's mounts land in the host's
      mount table, as with runc; the spec allows it.  */
-  (void) has_mountns;
+  (void)has_mountns;
   if (s->process->terminal && c->o->console_socket == NULL && !c->o->keep_pty)
     return ocirt_error_set (err, 0,
                             "process.terminal is set: --console-socket is "
@@ -181,8 +179,8 @@ make_fifo (struct create_ctx *c, ocirt_error_t *err)
 static int
 config_memfd (struct create_ctx *c, ocirt_error_t *err)
 {
-  cleanup_close int fd = memfd_create ("ocirt-config",
-                                       MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  cleanup_close int fd
+      = memfd_create ("ocirt-config", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0)
     return ocirt_error_set (err, errno, "memfd_create");
   if (ocirt_write_all (fd, c->config_buf, c->config_len) < 0)
@@ -214,7 +212,7 @@ spawn_init (struct create_ctx *c, ocirt_error_t *err)
   if (pid == 0)
     {
       char env0[64];
-      char *argv[] = { (char *) "ocirt", (char *) "init", NULL };
+      char *argv[] = { (char *)"ocirt", (char *)"init", NULL };
       char *envp[] = { env0, NULL };
       int fd = sv[1];
 
@@ -296,7 +294,7 @@ send_config (struct create_ctx *c, ocirt_error_t *err)
     }
   /* Flags are set on the copy already placed in buf.  */
   {
-    struct ocirt_init_params *pp = (struct ocirt_init_params *) buf;
+    struct ocirt_init_params *pp = (struct ocirt_init_params *)buf;
     if (c->seccomp.len > 0)
       pp->flags |= OCIRT_INIT_SECCOMP;
     if (c->seccomp.has_notify)
@@ -330,8 +328,7 @@ run_create_hooks (struct create_ctx *c, ocirt_error_t *err)
 
   if (h == NULL)
     return 0;
-  if (ocirt_hooks_run ("prestart", h->prestart, h->prestart_len, json, err)
-      < 0)
+  if (ocirt_hooks_run ("prestart", h->prestart, h->prestart_len, json, err) < 0)
     return -1;
   return ocirt_hooks_run ("createRuntime", h->create_runtime,
                           h->create_runtime_len, json, err);
@@ -395,8 +392,7 @@ sync_loop (struct create_ctx *c, ocirt_error_t *err)
             return -1;
           break;
         case OCIRT_SYNC_READY_FOR_CGROUP:
-          if (ocirt_cgroup_create_and_enter (c->cgroup_path, c->child, err)
-              < 0)
+          if (ocirt_cgroup_create_and_enter (c->cgroup_path, c->child, err) < 0)
             return -1;
           c->cgroup_made = true;
           if (ocirt_sync_send (c->sync_fd, OCIRT_SYNC_CGROUP_DONE, NULL, 0,
@@ -425,8 +421,8 @@ sync_loop (struct create_ctx *c, ocirt_error_t *err)
         case OCIRT_SYNC_RUN_HOOKS:
           if (run_create_hooks (c, err) < 0)
             return -1;
-          if (ocirt_sync_send (c->sync_fd, OCIRT_SYNC_HOOKS_DONE, NULL, 0,
-                               NULL, 0, err)
+          if (ocirt_sync_send (c->sync_fd, OCIRT_SYNC_HOOKS_DONE, NULL, 0, NULL,
+                               0, err)
               < 0)
             return -1;
           break;
@@ -462,8 +458,8 @@ sync_loop (struct create_ctx *c, ocirt_error_t *err)
             /* Still inside create: the agent sees "creating", as with
                runc.  */
             json = state_json_for (c, "creating");
-            rr = ocirt_seccomp_send_listener (c->spec->linux->seccomp,
-                                              m.fds[0], c->pid, json, err);
+            rr = ocirt_seccomp_send_listener (c->spec->linux->seccomp, m.fds[0],
+                                              c->pid, json, err);
             close (m.fds[0]);
             if (rr < 0)
               return -1;
@@ -481,7 +477,7 @@ sync_loop (struct create_ctx *c, ocirt_error_t *err)
           return ocirt_error_set (err, EPROTO, "sync: unexpected %s message",
                                   ocirt_sync_type_name (m.type));
         }
-      (void) h;
+      (void)h;
     }
 }
 
@@ -496,7 +492,7 @@ write_pid_file (const char *path, int pid, ocirt_error_t *err)
 
   if (slash)
     {
-      dir = xstrndup (path, (size_t) (slash - path));
+      dir = xstrndup (path, (size_t)(slash - path));
       base = xstrdup (slash + 1);
     }
   else
@@ -508,7 +504,7 @@ write_pid_file (const char *path, int pid, ocirt_error_t *err)
   if (dfd < 0)
     return ocirt_error_set (err, errno, "open pid file directory \"%s\"", dir);
   n = snprintf (buf, sizeof buf, "%d", pid);
-  r = ocirt_write_file_atomic_at (dfd, base, buf, (size_t) n, 0644);
+  r = ocirt_write_file_atomic_at (dfd, base, buf, (size_t)n, 0644);
   if (r < 0)
     return ocirt_error_set (err, -r, "write pid file \"%s\"", path);
   return 0;
@@ -542,7 +538,7 @@ owner_name (void)
         if (ocirt_parse_uint32 (f2 + 1, &id) == 0 && id == uid)
           return xstrdup (name);
       }
-  xasprintf (&out, "%u", (unsigned) uid);
+  xasprintf (&out, "%u", (unsigned)uid);
   return out;
 }
 
@@ -556,7 +552,7 @@ save_state (struct create_ctx *c, ocirt_error_t *err)
   int r;
 
   ocirt_rfc3339_now (created, sizeof created);
-  st.id = (char *) c->o->id;
+  st.id = (char *)c->o->id;
   st.pid = c->pid;
   ocirt_pid_start_time (c->pid, &st.pid_start);
   st.bundle = c->bundle;
@@ -651,10 +647,9 @@ do_create (struct create_ctx *c, ocirt_error_t *err)
      start: no user code has run, and the setup itself (a forked helper
      for the pid namespace, the runtime's own pages) is not squeezed into
      a pids limit of 1 or a 512 KiB memory limit.  runc does the same.  */
-  if (ocirt_cgroup_apply_resources (c->cgroup_path,
-                                    c->spec->linux ? c->spec->linux->resources
-                                                   : NULL,
-                                    false, err)
+  if (ocirt_cgroup_apply_resources (
+          c->cgroup_path, c->spec->linux ? c->spec->linux->resources : NULL,
+          false, err)
       < 0)
     return -1;
   if (ocirt_intelrdt_apply (c->spec->linux->intel_rdt, c->o->id, c->pid,
@@ -673,7 +668,11 @@ ocirt_container_create (const struct ocirt_create_opts *o,
                         struct ocirt_created *out, ocirt_error_t *err)
 {
   struct create_ctx c = {
-    .o = o, .dirfd = -1, .lockfd = -1, .sync_fd = -1, .master = -1,
+    .o = o,
+    .dirfd = -1,
+    .lockfd = -1,
+    .sync_fd = -1,
+    .master = -1,
   };
   int r;
 
@@ -683,7 +682,7 @@ ocirt_container_create (const struct ocirt_create_opts *o,
   else if (out)
     {
       out->pid = c.pid;
-      out->pidfd = (int) syscall (SYS_pidfd_open, c.pid, 0);
+      out->pidfd = (int)syscall (SYS_pidfd_open, c.pid, 0);
       out->master = c.master;
     }
   else if (c.master >= 0)

@@ -69,7 +69,7 @@ ocirt_container_saved_config (int dirfd, ocirt_error_t *err)
 int
 ocirt_container_pidfd (const struct ocirt_state *st)
 {
-  int fd = (int) syscall (SYS_pidfd_open, st->pid, 0);
+  int fd = (int)syscall (SYS_pidfd_open, st->pid, 0);
 
   if (fd < 0)
     return -1;
@@ -114,9 +114,8 @@ await_exec (int fifo, int pidfd, const char *id, ocirt_error_t *err)
               got = 1;
               break;
             }
-          return ocirt_error_set (err, 0,
-                                  "container \"%s\": init exited before start",
-                                  id);
+          return ocirt_error_set (
+              err, 0, "container \"%s\": init exited before start", id);
         }
     }
   /* The write end closes on a successful execve (or when the init dies):
@@ -133,14 +132,14 @@ await_exec (int fifo, int pidfd, const char *id, ocirt_error_t *err)
         return ocirt_error_set (err, errno, "read exec fifo");
       if (n == 0)
         break;
-      got += (size_t) n;
+      got += (size_t)n;
       if (got >= sizeof buf - 1)
         break;
     }
   buf[got] = '\0';
   if (got == 0)
-    return ocirt_error_set (err, 0, "container \"%s\": init exited before start",
-                            id);
+    return ocirt_error_set (err, 0,
+                            "container \"%s\": init exited before start", id);
   if (got > 1)
     return ocirt_error_set (err, 0, "%s", buf + 1);
   return 0;
@@ -159,8 +158,8 @@ run_poststart (struct ocirt_opened *o, ocirt_error_t *err)
   if (s == NULL)
     return -1;
   json = ocirt_state_json (&o->st, "running", false);
-  r = ocirt_hooks_run ("poststart", s->hooks->poststart, s->hooks->poststart_len,
-                       json, err);
+  r = ocirt_hooks_run ("poststart", s->hooks->poststart,
+                       s->hooks->poststart_len, json, err);
   oci_spec_free (s);
   return r;
 }
@@ -222,8 +221,8 @@ ocirt_container_state (const char *root, const char *id, char **json,
 
   if (ocirt_container_open (root, id, false, &o, err) == 0)
     {
-      *json = ocirt_state_json (&o.st, ocirt_state_status (o.dirfd, &o.st),
-                                true);
+      *json
+          = ocirt_state_json (&o.st, ocirt_state_status (o.dirfd, &o.st), true);
       r = 0;
     }
   ocirt_opened_release (&o);
@@ -238,17 +237,17 @@ ocirt_signal_parse (const char *s)
     const char *name;
     int sig;
   } names[] = {
-    { "HUP", SIGHUP },     { "INT", SIGINT },       { "QUIT", SIGQUIT },
-    { "ILL", SIGILL },     { "TRAP", SIGTRAP },     { "ABRT", SIGABRT },
-    { "IOT", SIGIOT },     { "BUS", SIGBUS },       { "FPE", SIGFPE },
-    { "KILL", SIGKILL },   { "USR1", SIGUSR1 },     { "SEGV", SIGSEGV },
-    { "USR2", SIGUSR2 },   { "PIPE", SIGPIPE },     { "ALRM", SIGALRM },
-    { "TERM", SIGTERM },   { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD },
-    { "CONT", SIGCONT },   { "STOP", SIGSTOP },     { "TSTP", SIGTSTP },
-    { "TTIN", SIGTTIN },   { "TTOU", SIGTTOU },     { "URG", SIGURG },
-    { "XCPU", SIGXCPU },   { "XFSZ", SIGXFSZ },     { "VTALRM", SIGVTALRM },
-    { "PROF", SIGPROF },   { "WINCH", SIGWINCH },   { "IO", SIGIO },
-    { "POLL", SIGPOLL },   { "PWR", SIGPWR },       { "SYS", SIGSYS },
+    { "HUP", SIGHUP },   { "INT", SIGINT },       { "QUIT", SIGQUIT },
+    { "ILL", SIGILL },   { "TRAP", SIGTRAP },     { "ABRT", SIGABRT },
+    { "IOT", SIGIOT },   { "BUS", SIGBUS },       { "FPE", SIGFPE },
+    { "KILL", SIGKILL }, { "USR1", SIGUSR1 },     { "SEGV", SIGSEGV },
+    { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE },     { "ALRM", SIGALRM },
+    { "TERM", SIGTERM }, { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD },
+    { "CONT", SIGCONT }, { "STOP", SIGSTOP },     { "TSTP", SIGTSTP },
+    { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },     { "URG", SIGURG },
+    { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },     { "VTALRM", SIGVTALRM },
+    { "PROF", SIGPROF }, { "WINCH", SIGWINCH },   { "IO", SIGIO },
+    { "POLL", SIGPOLL }, { "PWR", SIGPWR },       { "SYS", SIGSYS },
   };
   int n;
 
@@ -260,7 +259,7 @@ ocirt_signal_parse (const char *s)
     s += 3;
   if (strncasecmp (s, "RTMIN", 5) == 0 || strncasecmp (s, "RTMAX", 5) == 0)
     {
-      int base = toupper ((unsigned char) s[4]) == 'N' ? SIGRTMIN : SIGRTMAX;
+      int base = toupper ((unsigned char)s[4]) == 'N' ? SIGRTMIN : SIGRTMAX;
       int off = 0;
       if (s[5] == '\0')
         return base;
@@ -316,8 +315,7 @@ ocirt_container_kill (const char *root, const char *id, int sig, bool all,
       goto out;
     }
   pidfd = ocirt_container_pidfd (&o.st);
-  if (pidfd < 0
-      || syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+  if (pidfd < 0 || syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
     {
       ocirt_error_set (err, errno, "kill container \"%s\" with signal %d", id,
                        sig);
@@ -441,9 +439,8 @@ out:
 static int
 list_one (int rootfd, const char *name, struct ocirt_list_entry *e)
 {
-  cleanup_close int dfd = openat (rootfd, name,
-                                  O_PATH | O_DIRECTORY | O_CLOEXEC
-                                      | O_NOFOLLOW);
+  cleanup_close int dfd
+      = openat (rootfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   cleanup_error ocirt_error_t err = { 0 };
   struct ocirt_state st;
 

@@ -17,14 +17,14 @@ struct ocirt_create_opts
   int preserve_fds;
   bool no_pivot;
   bool no_new_keyring;
-  bool keep_pty;              /* foreground run: keep the pty master */
+  bool keep_pty; /* foreground run: keep the pty master */
 };
 
 struct ocirt_created
 {
-  int pid;      /* container init, host pid */
-  int pidfd;    /* pidfd of pid, -1 if unavailable */
-  int master;   /* pty master when keep_pty and process.terminal, else -1 */
+  int pid;    /* container init, host pid */
+  int pidfd;  /* pidfd of pid, -1 if unavailable */
+  int master; /* pty master when keep_pty and process.terminal, else -1 */
 };
 
 int ocirt_container_create (const struct ocirt_create_opts *o,
@@ -94,9 +94,9 @@ int ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
 /* Parameters of the CONFIG message (runtime -> init).  */
 #define OCIRT_INIT_NO_PIVOT 0x1
 #define OCIRT_INIT_NO_NEW_KEYRING 0x2
-#define OCIRT_INIT_SECCOMP 0x4        /* third fd: the BPF program */
+#define OCIRT_INIT_SECCOMP 0x4 /* third fd: the BPF program */
 #define OCIRT_INIT_SECCOMP_NOTIFY 0x8
-#define OCIRT_INIT_EXEC 0x10          /* join a running container */
+#define OCIRT_INIT_EXEC 0x10 /* join a running container */
 struct ocirt_init_params
 {
   uint32_t flags;

@@ -107,8 +107,7 @@ make_node (int parentfd, const char *base, const struct dev_spec *d,
       {
         struct stat pst;
         if (fstat (parentfd, &pst) < 0)
-          return ocirt_error_errno (err, "stat the parent of \"%s\"",
-                                    d->path);
+          return ocirt_error_errno (err, "stat the parent of \"%s\"", d->path);
         if (pst.st_dev != st.st_dev)
           return 0;
       }

@@ -46,7 +46,8 @@ ocirt_error_wrap (ocirt_error_t *err, const char *fmt, ...)
   if (vasprintf (&prefix, fmt, ap) < 0)
     abort ();
   va_end (ap);
-  if (asprintf (&msg, "%s: %s", prefix, err->msg ? err->msg : "unknown error") < 0)
+  if (asprintf (&msg, "%s: %s", prefix, err->msg ? err->msg : "unknown error")
+      < 0)
     abort ();
   free (err->msg);
   err->msg = msg;

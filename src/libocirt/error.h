@@ -10,8 +10,8 @@
 
 typedef struct ocirt_error
 {
-  int errnum;  /* errno value, 0 when the error is not a system error */
-  char *msg;   /* full message, without the strerror suffix */
+  int errnum; /* errno value, 0 when the error is not a system error */
+  char *msg;  /* full message, without the strerror suffix */
 } ocirt_error_t;
 
 #define cleanup_error __attribute__ ((cleanup (ocirt_error_release)))

@@ -37,11 +37,11 @@ struct init_state
   oci_spec *spec;
   struct ocirt_init_ctx ctx;
   int listen_fds;
-  void *seccomp;          /* BPF program from the runtime */
-  size_t seccomp_len;     /* instructions */
+  void *seccomp;      /* BPF program from the runtime */
+  size_t seccomp_len; /* instructions */
   bool seccomp_notify;
   bool seccomp_loaded;
-  bool exec_mode;         /* exec: join a running container */
+  bool exec_mode; /* exec: join a running container */
 };
 
 static void fill_ctx (struct init_state *s, const struct ocirt_init_params *p);
@@ -77,7 +77,7 @@ receive_config (struct init_state *s, ocirt_error_t *err)
                                   "sync: malformed config message");
         }
       strs[i] = xstrdup (m.payload + off);
-      off = (size_t) (e - m.payload) + 1;
+      off = (size_t)(e - m.payload) + 1;
     }
   {
     /* fds: config, [fifo unless exec], [seccomp program].  */
@@ -175,8 +175,8 @@ setup_userns (struct init_state *s, ocirt_error_t *err)
     return 0;
   if (unshare (CLONE_NEWUSER) < 0)
     return ocirt_error_set (err, errno, "unshare user namespace");
-  if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_READY_FOR_MAPPINGS, NULL, 0,
-                       NULL, 0, err)
+  if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_READY_FOR_MAPPINGS, NULL, 0, NULL,
+                       0, err)
       < 0)
     return -1;
   if (ocirt_sync_expect (s->sync_fd, OCIRT_SYNC_MAPPINGS_DONE, &m, err) < 0)
@@ -213,7 +213,7 @@ setup_namespaces (struct init_state *s, ocirt_error_t *err)
     return -1;
   if ((flags & ~CLONE_NEWCGROUP) && unshare (flags & ~CLONE_NEWCGROUP) < 0)
     return ocirt_error_set (err, errno, "unshare namespaces (flags 0x%x)",
-                            (unsigned) (flags & ~CLONE_NEWCGROUP));
+                            (unsigned)(flags & ~CLONE_NEWCGROUP));
   if ((flags & CLONE_NEWTIME) && ocirt_ns_write_time_offsets (l, err) < 0)
     return -1;
   /* create: join the container's cgroup only now, so that the kernel
@@ -234,17 +234,20 @@ setup_namespaces (struct init_state *s, ocirt_error_t *err)
     }
   if ((flags & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
     return ocirt_error_set (err, errno, "unshare cgroup namespace");
-  need_fork = (flags & (CLONE_NEWPID | CLONE_NEWTIME))
-              || joins (l, OCI_NS_PID) || joins (l, OCI_NS_TIME);
+  need_fork = (flags & (CLONE_NEWPID | CLONE_NEWTIME)) || joins (l, OCI_NS_PID)
+              || joins (l, OCI_NS_TIME);
   if (!need_fork)
     {
       pid = getpid ();
       return ocirt_sync_send (s->sync_fd, OCIRT_SYNC_PID, &pid, sizeof pid,
-                              NULL, 0, err) < 0 ? -1 : 1;
+                              NULL, 0, err)
+                     < 0
+                 ? -1
+                 : 1;
     }
   /* The runtime becomes the parent of the container init, so that `run`
      can wait for it.  */
-  child = (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+  child = (pid_t)syscall (SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
   if (child < 0)
     return ocirt_error_set (err, errno, "clone the container init");
   if (child == 0)
@@ -282,8 +285,7 @@ runtime_hooks (struct init_state *s, ocirt_error_t *err)
 
   if (h == NULL || (h->prestart_len == 0 && h->create_runtime_len == 0))
     return 0;
-  if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_RUN_HOOKS, NULL, 0, NULL, 0,
-                       err)
+  if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_RUN_HOOKS, NULL, 0, NULL, 0, err)
       < 0)
     return -1;
   return ocirt_sync_expect (s->sync_fd, OCIRT_SYNC_HOOKS_DONE, &m, err);
@@ -356,7 +358,7 @@ process_env (struct init_state *s)
   if (s->listen_fds > 0)
     {
       xasprintf (&env[n++], "LISTEN_FDS=%d", s->listen_fds);
-      env[n++] = (char *) "LISTEN_PID=1";
+      env[n++] = (char *)"LISTEN_PID=1";
     }
   return env;
 }
@@ -386,9 +388,10 @@ prepare (struct init_state *s, char **exe, ocirt_error_t *err)
     return -1;
   if (runtime_hooks (s, err) < 0)
     return -1;
-  if (h && container_hooks (s, "createContainer", h->create_container,
-                            h->create_container_len, err)
-               < 0)
+  if (h
+      && container_hooks (s, "createContainer", h->create_container,
+                          h->create_container_len, err)
+             < 0)
     return -1;
   if (ocirt_rootfs_pivot (&s->ctx, err) < 0)
     return -1;
@@ -445,9 +448,10 @@ wait_start_and_exec (struct init_state *s, const char *exe)
   close (s->fifo_fd);
   if (ocirt_write_all (fd, "0", 1) < 0)
     _exit (125);
-  if (h && container_hooks (s, "startContainer", h->start_container,
-                            h->start_container_len, &err)
-               < 0)
+  if (h
+      && container_hooks (s, "startContainer", h->start_container,
+                          h->start_container_len, &err)
+             < 0)
     {
       cleanup_free char *text = ocirt_error_text (&err);
       ocirt_write_all (fd, text, strlen (text));
@@ -470,7 +474,7 @@ wait_start_and_exec (struct init_state *s, const char *exe)
     char msg[PATH_MAX + 128];
     int n = snprintf (msg, sizeof msg, "exec: \"%s\": %s",
                       s->spec->process->args[0], strerror (errno));
-    ocirt_write_all (fd, msg, (size_t) n);
+    ocirt_write_all (fd, msg, (size_t)n);
   }
   _exit (127);
 }
@@ -700,8 +704,7 @@ ocirt_init_main (int sync_fd)
   if (r == 0)
     _exit (0); /* the process that forked the container init */
   prctl (PR_SET_PDEATHSIG, 0);
-  if (ocirt_sync_send (sync_fd, OCIRT_SYNC_CREATED, NULL, 0, NULL, 0, &err)
-      < 0)
+  if (ocirt_sync_send (sync_fd, OCIRT_SYNC_CREATED, NULL, 0, NULL, 0, &err) < 0)
     _exit (1);
   close (sync_fd);
   wait_start_and_exec (&s, exe);

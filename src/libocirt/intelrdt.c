@@ -49,7 +49,7 @@ write_line (int dirfd, const char *file, const char *value, const char *dir,
 {
   cleanup_free char *v = NULL;
   int n = xasprintf (&v, "%s\n", value);
-  int r = ocirt_write_file_at (dirfd, file, v, (size_t) n);
+  int r = ocirt_write_file_at (dirfd, file, v, (size_t)n);
 
   if (r < 0)
     return ocirt_error_set (err, -r, "intelRdt: write \"%s/%s\" = \"%s\"", dir,
@@ -106,7 +106,7 @@ ocirt_intelrdt_apply (const oci_intel_rdt *r, const char *id, pid_t pid,
   for (size_t i = 0; i < r->schemata_len; i++)
     if (write_line (dfd, "schemata", r->schemata[i], dir, err) < 0)
       goto fail;
-  snprintf (pidbuf, sizeof pidbuf, "%d", (int) pid);
+  snprintf (pidbuf, sizeof pidbuf, "%d", (int)pid);
   if (write_line (dfd, "tasks", pidbuf, dir, err) < 0)
     goto fail;
   if (r->has_enable_monitoring && r->enable_monitoring)

@@ -8,12 +8,11 @@
 
 /* Put pid in the CLOS of r (closID, or the container id), writing the
    schemata; with enableMonitoring also in a monitoring group named after
-   the id (*mon_dir, malloc'd).  *made_dir is set to the malloc'd path of a CLOS directory this
-   call created (to remove on delete), else NULL.  Errors name the cause,
-   e.g. when resctrl is not mounted.  */
+   the id (*mon_dir, malloc'd).  *made_dir is set to the malloc'd path of a CLOS
+   directory this call created (to remove on delete), else NULL.  Errors name
+   the cause, e.g. when resctrl is not mounted.  */
 int ocirt_intelrdt_apply (const oci_intel_rdt *r, const char *id, pid_t pid,
-                          char **made_dir, char **mon_dir,
-                          ocirt_error_t *err);
+                          char **made_dir, char **mon_dir, ocirt_error_t *err);
 
 /* Remove what apply created: the monitoring group and the CLOS directory
    (when made_dir is set).  Missing directories are fine.  */

@@ -54,7 +54,7 @@ level_name (ocirt_log_level l)
 static void
 json_escape (FILE *out, const char *s)
 {
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
     {
       if (*p == '"' || *p == '\\')
         fprintf (out, "\\%c", *p);

@@ -58,7 +58,7 @@ write_apparmor (const char *profile, ocirt_error_t *err)
   if (fstatfs (fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
     return ocirt_error_set (err, EPERM, "apparmor: attr/exec is not on procfs");
   n = xasprintf (&value, "exec %s", profile);
-  if (write (fd, value, (size_t) n) != n)
+  if (write (fd, value, (size_t)n) != n)
     return ocirt_error_set (err, errno, "apparmor: apply profile \"%s\"",
                             profile);
   return 0;

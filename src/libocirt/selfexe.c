@@ -69,7 +69,7 @@ ocirt_selfexe_sealed_fd (ocirt_error_t *err)
     return ocirt_error_set (err, errno, "memfd_create");
   while (off < st.st_size)
     {
-      ssize_t n = sendfile (mfd, src, &off, (size_t) (st.st_size - off));
+      ssize_t n = sendfile (mfd, src, &off, (size_t)(st.st_size - off));
       if (n < 0)
         {
           if (errno == EINTR)

@@ -24,7 +24,8 @@ ocirt_id_validate (const char *id, ocirt_error_t *err)
   if (n == 0)
     return ocirt_error_set (err, 0, "invalid container id: empty");
   if (n > 1024)
-    return ocirt_error_set (err, 0, "invalid container id: longer than 1024 bytes");
+    return ocirt_error_set (err, 0,
+                            "invalid container id: longer than 1024 bytes");
   if (strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
     return ocirt_error_set (err, 0, "invalid container id \"%s\"", id);
   for (const char *p = id; *p; p++)
@@ -59,9 +60,8 @@ mkdir_p (const char *path, mode_t mode)
 static int
 lock_dir (int dirfd, bool exclusive, int *lockfd, ocirt_error_t *err)
 {
-  cleanup_close int fd = openat (dirfd, "lock",
-                                 O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-                                 0600);
+  cleanup_close int fd
+      = openat (dirfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   int r;
 
   if (fd < 0)
@@ -172,7 +172,7 @@ ocirt_state_dir_remove (const char *root, const char *id, ocirt_error_t *err)
 }
 
 #define GEN_STR(g, s)                                                          \
-  yajl_gen_string ((g), (const unsigned char *) (s), strlen (s))
+  yajl_gen_string ((g), (const unsigned char *)(s), strlen (s))
 
 static void
 gen_kv_str (yajl_gen g, const char *k, const char *v)
@@ -196,7 +196,7 @@ ocirt_state_write (int dirfd, const struct ocirt_state *st, ocirt_error_t *err)
   GEN_STR (g, "pid");
   yajl_gen_integer (g, st->pid);
   GEN_STR (g, "pid_start");
-  yajl_gen_integer (g, (long long) st->pid_start);
+  yajl_gen_integer (g, (long long)st->pid_start);
   gen_kv_str (g, "bundle", st->bundle);
   gen_kv_str (g, "rootfs", st->rootfs);
   gen_kv_str (g, "created", st->created);
@@ -297,13 +297,13 @@ ocirt_state_parse (const char *buf, struct ocirt_state *st, ocirt_error_t *err)
     v = yajl_tree_get (root, p, yajl_t_number);
     if (v && YAJL_IS_INTEGER (v) && YAJL_GET_INTEGER (v) > 0
         && YAJL_GET_INTEGER (v) <= INT32_MAX)
-      st->pid = (int) YAJL_GET_INTEGER (v);
+      st->pid = (int)YAJL_GET_INTEGER (v);
   }
   {
     const char *p[] = { "pid_start", NULL };
     v = yajl_tree_get (root, p, yajl_t_number);
     if (v && YAJL_IS_INTEGER (v))
-      st->pid_start = (uint64_t) YAJL_GET_INTEGER (v);
+      st->pid_start = (uint64_t)YAJL_GET_INTEGER (v);
   }
   {
     const char *p1[] = { "has_poststart", NULL };
@@ -416,8 +416,7 @@ ocirt_state_status (int dirfd, const struct ocirt_state *st)
 }
 
 char *
-ocirt_state_json (const struct ocirt_state *st, const char *status,
-                  bool pretty)
+ocirt_state_json (const struct ocirt_state *st, const char *status, bool pretty)
 {
   oci_state s = {
     .oci_version = OCI_SPEC_VERSION,

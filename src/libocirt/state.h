@@ -16,15 +16,15 @@
 struct ocirt_state
 {
   char *id;
-  int pid;                 /* container init, host pid namespace */
-  uint64_t pid_start;      /* start time of pid (/proc/PID/stat field 22) */
+  int pid;            /* container init, host pid namespace */
+  uint64_t pid_start; /* start time of pid (/proc/PID/stat field 22) */
   char *bundle;
   char *rootfs;
-  char *created;           /* RFC 3339 */
+  char *created; /* RFC 3339 */
   char *owner;
   char *cgroup_path;
-  char *rdt_dir;           /* resctrl CLOS directory create made */
-  char *rdt_mon_dir;       /* resctrl monitoring group */
+  char *rdt_dir;     /* resctrl CLOS directory create made */
+  char *rdt_mon_dir; /* resctrl monitoring group */
   oci_string_map annotations;
   bool has_poststart;
   bool has_poststop;

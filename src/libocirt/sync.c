@@ -51,8 +51,8 @@ int
 ocirt_sync_send (int fd, uint32_t type, const void *payload, size_t len,
                  const int *fds, int nfds, ocirt_error_t *err)
 {
-  struct wire_hdr h = { .type = type, .len = (uint32_t) len };
-  struct iovec iov[2] = { { &h, sizeof h }, { (void *) payload, len } };
+  struct wire_hdr h = { .type = type, .len = (uint32_t)len };
+  struct iovec iov[2] = { { &h, sizeof h }, { (void *)payload, len } };
   union
   {
     char buf[CMSG_SPACE (sizeof (int) * OCIRT_SYNC_MAX_FDS)];
@@ -100,22 +100,19 @@ ocirt_sync_decode (const void *buf, size_t len, struct ocirt_sync_msg *m,
     return ocirt_error_set (err, EPROTO, "sync: unknown message type %u",
                             h.type);
   if (h.len != len - sizeof h)
-    return ocirt_error_set (err, EPROTO,
-                            "sync: %s message says %u bytes, carries %zu",
-                            ocirt_sync_type_name (h.type), h.len,
-                            len - sizeof h);
+    return ocirt_error_set (
+        err, EPROTO, "sync: %s message says %u bytes, carries %zu",
+        ocirt_sync_type_name (h.type), h.len, len - sizeof h);
   if (h.len > max_payload[h.type])
-    return ocirt_error_set (err, EPROTO,
-                            "sync: %s message too long (%u bytes)",
+    return ocirt_error_set (err, EPROTO, "sync: %s message too long (%u bytes)",
                             ocirt_sync_type_name (h.type), h.len);
   if (exact_payload[h.type] && h.len != exact_payload[h.type])
-    return ocirt_error_set (err, EPROTO,
-                            "sync: %s message has %u bytes, wants %u",
-                            ocirt_sync_type_name (h.type), h.len,
-                            exact_payload[h.type]);
+    return ocirt_error_set (
+        err, EPROTO, "sync: %s message has %u bytes, wants %u",
+        ocirt_sync_type_name (h.type), h.len, exact_payload[h.type]);
   m->type = h.type;
   m->len = h.len;
-  memcpy (m->payload, (const char *) buf + sizeof h, h.len);
+  memcpy (m->payload, (const char *)buf + sizeof h, h.len);
   m->payload[h.len] = '\0';
   return 0;
 }
@@ -139,8 +136,10 @@ ocirt_sync_recv (int fd, struct ocirt_sync_msg *m, ocirt_error_t *err)
     struct cmsghdr align;
   } u;
   struct iovec iov = { buf, sizeof buf };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-                       .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  struct msghdr mh = { .msg_iov = &iov,
+                       .msg_iovlen = 1,
+                       .msg_control = u.buf,
+                       .msg_controllen = sizeof u.buf };
   ssize_t r;
 
   m->nfds = 0;
@@ -157,7 +156,7 @@ ocirt_sync_recv (int fd, struct ocirt_sync_msg *m, ocirt_error_t *err)
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
       {
         size_t n = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
-        int *in = (int *) CMSG_DATA (c);
+        int *in = (int *)CMSG_DATA (c);
         for (size_t i = 0; i < n; i++)
           {
             if (m->nfds < OCIRT_SYNC_MAX_FDS)
@@ -176,7 +175,7 @@ ocirt_sync_recv (int fd, struct ocirt_sync_msg *m, ocirt_error_t *err)
       ocirt_sync_close_fds (m);
       return ocirt_error_set (err, EPROTO, "sync: truncated message");
     }
-  if (ocirt_sync_decode (buf, (size_t) r, m, err) < 0)
+  if (ocirt_sync_decode (buf, (size_t)r, m, err) < 0)
     {
       ocirt_sync_close_fds (m);
       return -1;
@@ -192,7 +191,7 @@ ocirt_sync_error_from_msg (const struct ocirt_sync_msg *m, ocirt_error_t *err)
   if (m->len < sizeof e)
     return ocirt_error_set (err, EPROTO, "sync: malformed error message");
   memcpy (&e, m->payload, sizeof e);
-  return ocirt_error_set (err, e, "%.*s", (int) (m->len - sizeof e),
+  return ocirt_error_set (err, e, "%.*s", (int)(m->len - sizeof e),
                           m->payload + sizeof e);
 }
 
@@ -205,7 +204,8 @@ ocirt_sync_expect (int fd, uint32_t type, struct ocirt_sync_msg *m,
   if (r < 0)
     return -1;
   if (r == 0)
-    return ocirt_error_set (err, EPIPE, "sync: peer closed while waiting for %s",
+    return ocirt_error_set (err, EPIPE,
+                            "sync: peer closed while waiting for %s",
                             ocirt_sync_type_name (type));
   if (m->type == OCIRT_SYNC_ERROR)
     return ocirt_sync_error_from_msg (m, err);

@@ -51,7 +51,7 @@ enum ocirt_sync_type
 struct ocirt_sync_msg
 {
   uint32_t type;
-  uint32_t len; /* payload bytes */
+  uint32_t len;                     /* payload bytes */
   char payload[OCIRT_SYNC_MAX + 1]; /* always NUL-terminated */
   int fds[OCIRT_SYNC_MAX_FDS];
   int nfds;

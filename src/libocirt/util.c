@@ -14,7 +14,7 @@
 void
 ocirt_freep (void *p)
 {
-  free (*(void **) p);
+  free (*(void **)p);
 }
 
 void
@@ -83,7 +83,7 @@ static void
 oom (void)
 {
   static const char msg[] = "ocirt: out of memory\n";
-  (void) !write (2, msg, sizeof msg - 1);
+  (void)!write (2, msg, sizeof msg - 1);
   abort ();
 }
 
@@ -197,7 +197,7 @@ ocirt_parse_int (const char *s, int *out)
     return r;
   if (v < INT_MIN || v > INT_MAX)
     return -ERANGE;
-  *out = (int) v;
+  *out = (int)v;
   return 0;
 }
 
@@ -210,7 +210,7 @@ ocirt_parse_uint32 (const char *s, uint32_t *out)
     return r;
   if (v > UINT32_MAX)
     return -ERANGE;
-  *out = (uint32_t) v;
+  *out = (uint32_t)v;
   return 0;
 }
 
@@ -230,9 +230,9 @@ ocirt_write_all (int fd, const void *buf, size_t len)
           return -1;
         }
       p += w;
-      left -= (size_t) w;
+      left -= (size_t)w;
     }
-  return (ssize_t) len;
+  return (ssize_t)len;
 }
 
 ssize_t
@@ -252,9 +252,9 @@ ocirt_read_all (int fd, void *buf, size_t len)
         }
       if (r == 0)
         break;
-      got += (size_t) r;
+      got += (size_t)r;
     }
-  return (ssize_t) got;
+  return (ssize_t)got;
 }
 
 int
@@ -283,7 +283,7 @@ ocirt_read_fd (int fd, size_t max, char **out, size_t *len)
         }
       if (r == 0)
         break;
-      n += (size_t) r;
+      n += (size_t)r;
       if (n > max)
         return -EFBIG;
     }
@@ -320,7 +320,7 @@ ocirt_write_file_at (int dirfd, const char *path, const void *buf, size_t len)
   while (w < 0 && errno == EINTR);
   if (w < 0)
     return -errno;
-  if ((size_t) w != len)
+  if ((size_t)w != len)
     return -EIO;
   return 0;
 }
@@ -333,9 +333,9 @@ ocirt_write_file_atomic_at (int dirfd, const char *name, const void *buf,
   cleanup_close int fd = -1;
   int r;
 
-  xasprintf (&tmp, ".%s.tmp.%d", name, (int) getpid ());
-  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-               mode);
+  xasprintf (&tmp, ".%s.tmp.%d", name, (int)getpid ());
+  fd = openat (dirfd, tmp,
+               O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
     return -errno;
   /* No fsync: runtime state lives on tmpfs and means nothing after a

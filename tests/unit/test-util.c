@@ -15,7 +15,7 @@ test_parse_int_strict (void **state)
   int64_t v64 = 0;
   uint32_t u = 0;
 
-  (void) state;
+  (void)state;
   assert_int_equal (ocirt_parse_int ("1", &v), 0);
   assert_int_equal (v, 1);
   assert_int_equal (ocirt_parse_int ("1x", &v), -EINVAL);
