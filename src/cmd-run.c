@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "container.h"
 #include "log.h"
+#include "supervise.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -66,83 +67,6 @@ id_from_bundle (const char *arg)
   return id;
 }
 
-static int
-exit_status_of (int status)
-{
-  if (WIFEXITED (status))
-    return WEXITSTATUS (status);
-  if (WIFSIGNALED (status))
-    return 128 + WTERMSIG (status);
-  return 255;
-}
-
-static void
-copy_fd (int from, int to, bool *eof)
-{
-  char buf[8192];
-  ssize_t n = read (from, buf, sizeof buf);
-
-  if (n <= 0)
-    {
-      if (n == 0 || (errno != EINTR && errno != EAGAIN))
-        *eof = true;
-      return;
-    }
-  ocirt_write_all (to, buf, (size_t)n);
-}
-
-/* Foreground: forward signals, proxy the terminal, wait for the init.  */
-static int
-supervise (const struct ocirt_created *cr, int sfd)
-{
-  bool in_eof = cr->master < 0, out_eof = cr->master < 0;
-  int status = 0;
-  bool exited = false;
-
-  while (!exited || !out_eof)
-    {
-      struct pollfd p[4] = {
-        { sfd, POLLIN, 0 },
-        { exited ? -1 : cr->pidfd, POLLIN, 0 },
-        { out_eof ? -1 : cr->master, POLLIN, 0 },
-        { in_eof ? -1 : 0, POLLIN, 0 },
-      };
-      int r = poll (p, 4, exited ? 200 : -1);
-
-      if (r < 0 && errno != EINTR)
-        break;
-      if (r == 0 && exited)
-        break; /* output drained long enough */
-      if (p[0].revents & POLLIN)
-        {
-          struct signalfd_siginfo si;
-          if (read (sfd, &si, sizeof si) == sizeof si)
-            {
-              if (si.ssi_signo == SIGWINCH && cr->master >= 0)
-                ocirt_tty_copy_size (0, cr->master);
-              else if (si.ssi_signo != SIGCHLD)
-                syscall (SYS_pidfd_send_signal, cr->pidfd, si.ssi_signo, NULL,
-                         0);
-            }
-        }
-      if (p[1].revents & POLLIN)
-        {
-          if (waitpid (cr->pid, &status, 0) == cr->pid)
-            exited = true;
-          else
-            {
-              status = 255 << 8;
-              exited = true;
-            }
-        }
-      if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
-        copy_fd (cr->master, 1, &out_eof);
-      if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
-        copy_fd (0, cr->master, &in_eof);
-    }
-  return exit_status_of (status);
-}
-
 int
 ocirt_cmd_run (struct ocirt_global *g, int argc, char **argv)
 {
@@ -153,7 +77,6 @@ ocirt_cmd_run (struct ocirt_global *g, int argc, char **argv)
   cleanup_close int sfd = -1;
   bool detach = false, keep = false, raw = false;
   struct termios saved;
-  sigset_t all, old;
   int r, status;
 
   r = ocirt_parse_create_opts ("run", usage, argc, argv, &o, &detach, &keep,
@@ -183,16 +106,8 @@ ocirt_cmd_run (struct ocirt_global *g, int argc, char **argv)
   o.keep_pty = !detach;
 
   /* Signals wait in the queue from here; the init resets its mask.  */
-  sigfillset (&all);
-  sigdelset (&all, SIGSEGV);
-  sigdelset (&all, SIGBUS);
-  sigdelset (&all, SIGFPE);
-  sigdelset (&all, SIGILL);
   if (!detach)
-    {
-      sigprocmask (SIG_BLOCK, &all, &old);
-      sfd = signalfd (-1, &all, SFD_CLOEXEC);
-    }
+    sfd = ocirt_supervise_signals ();
 
   if (ocirt_container_create (&o, detach ? NULL : &cr, &err) < 0)
     {
@@ -219,7 +134,7 @@ ocirt_cmd_run (struct ocirt_global *g, int argc, char **argv)
       raw = ocirt_tty_set_raw (0, &saved, &err) == 0;
       ocirt_error_release (&err);
     }
-  status = supervise (&cr, sfd);
+  status = ocirt_supervise (cr.pid, cr.master, sfd);
   if (raw)
     ocirt_tty_restore (0, &saved);
   if (cr.master >= 0)

@@ -31,6 +31,7 @@
 #include "seccomp.h"
 #include "selfexe.h"
 #include "state.h"
+#include "supervise.h"
 #include "sync.h"
 #include "terminal.h"
 #include "util.h"
@@ -741,90 +742,6 @@ exec_sync_loop (struct exec_ctx *c, ocirt_error_t *err)
 }
 
 static int
-status_of (int st)
-{
-  if (WIFEXITED (st))
-    return WEXITSTATUS (st);
-  if (WIFSIGNALED (st))
-    return 128 + WTERMSIG (st);
-  return 255;
-}
-
-static void
-copy_fd (int from, int to, bool *eof)
-{
-  char buf[8192];
-  ssize_t n = read (from, buf, sizeof buf);
-
-  if (n <= 0)
-    {
-      if (n == 0 || (errno != EINTR && errno != EAGAIN))
-        *eof = true;
-      return;
-    }
-  ocirt_write_all (to, buf, (size_t)n);
-}
-
-static void
-forward_signal (struct exec_ctx *c, int sfd, int pidfd)
-{
-  struct signalfd_siginfo si;
-
-  if (read (sfd, &si, sizeof si) != sizeof si)
-    return;
-  if (si.ssi_signo == SIGWINCH && c->master >= 0)
-    ocirt_tty_copy_size (0, c->master);
-  else if (si.ssi_signo != SIGCHLD)
-    {
-      if (pidfd < 0
-          || syscall (SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0) < 0)
-        kill (c->pid, (int)si.ssi_signo);
-    }
-}
-
-/* Foreground: forward signals, copy the terminal, reap the process.  */
-static int
-supervise (struct exec_ctx *c, int sfd)
-{
-  cleanup_close int pidfd = (int)syscall (SYS_pidfd_open, c->pid, 0);
-  bool in_eof = c->master < 0, out_eof = c->master < 0, exited = false;
-  int st = 0;
-
-  while (!exited || !out_eof)
-    {
-      struct pollfd p[4] = {
-        { sfd, POLLIN, 0 },
-        { exited || pidfd < 0 ? -1 : pidfd, POLLIN, 0 },
-        { out_eof ? -1 : c->master, POLLIN, 0 },
-        { in_eof ? -1 : 0, POLLIN, 0 },
-      };
-      int r = poll (p, 4, exited ? 200 : pidfd < 0 ? 100 : -1);
-
-      if (r < 0 && errno != EINTR)
-        break;
-      if (r == 0 && exited)
-        break;
-      if (p[0].revents & POLLIN)
-        forward_signal (c, sfd, pidfd);
-      if (!exited && (pidfd < 0 || (p[1].revents & POLLIN)))
-        {
-          pid_t w = waitpid (c->pid, &st, pidfd < 0 ? WNOHANG : 0);
-          if (w == c->pid || w < 0)
-            {
-              if (w < 0)
-                st = 255 << 8;
-              exited = true;
-            }
-        }
-      if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
-        copy_fd (c->master, 1, &out_eof);
-      if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
-        copy_fd (0, c->master, &in_eof);
-    }
-  return status_of (st);
-}
-
-static int
 write_pid_file (const char *path, int pid, ocirt_error_t *err)
 {
   char buf[32];
@@ -932,20 +849,6 @@ prepare (struct exec_ctx *c, struct ocirt_opened *op,
   return 0;
 }
 
-static int
-block_signals (void)
-{
-  sigset_t all;
-
-  sigfillset (&all);
-  sigdelset (&all, SIGSEGV);
-  sigdelset (&all, SIGBUS);
-  sigdelset (&all, SIGFPE);
-  sigdelset (&all, SIGILL);
-  sigprocmask (SIG_BLOCK, &all, NULL);
-  return signalfd (-1, &all, SFD_CLOEXEC);
-}
-
 /* Start the process; returns once it runs.  */
 static int
 start_process (struct exec_ctx *c, struct ocirt_opened *op,
@@ -1000,7 +903,7 @@ foreground (struct exec_ctx *c, int sfd, ocirt_error_t *err)
       raw = ocirt_tty_set_raw (0, &saved, err) == 0;
       ocirt_error_release (err);
     }
-  status = supervise (c, sfd);
+  status = ocirt_supervise (c->pid, c->master, sfd);
   if (raw)
     ocirt_tty_restore (0, &saved);
   return status;
@@ -1022,7 +925,7 @@ ocirt_container_exec (const struct ocirt_exec_opts *o, int *status,
   if (prepare (&c, &op, &params, err) < 0)
     goto out;
   if (!o->detach)
-    sfd = block_signals ();
+    sfd = ocirt_supervise_signals ();
   c.rt_fds[0] = op.dirfd;
   c.rt_fds[1] = op.lockfd;
   c.rt_fds[2] = sfd;
