@@ -38,8 +38,8 @@ static const char usage[]
       "  --kernel-memory SIZE       kernel memory limit (deprecated)\n"
       "  --kernel-memory-tcp SIZE   kernel TCP buffer limit (deprecated)\n"
       "  --pids-limit N             maximum number of tasks (-1: none)\n"
-      "  --l3-cache-schema S        Intel RDT L3 schema (not supported)\n"
-      "  --mem-bw-schema S          Intel RDT MB schema (not supported)\n";
+      "  --l3-cache-schema S        Intel RDT L3 cache schema\n"
+      "  --mem-bw-schema S          Intel RDT memory bandwidth schema\n";
 
 enum
 {
@@ -266,11 +266,6 @@ other_flags (const struct update_opts *o, oci_resources *r)
       r->block_io->has_weight = true;
       r->block_io->weight = (uint16_t)w;
     }
-  if (V (o, OPT_L3) || V (o, OPT_MB))
-    {
-      ocirt_log (OCIRT_LOG_ERROR, "update: Intel RDT is not supported");
-      return -1;
-    }
   return 0;
 }
 
@@ -349,6 +344,9 @@ ocirt_cmd_update (struct ocirt_global *g, int argc, char **argv)
       return 1;
     }
   ret = ocirt_container_update (g->root, argv[optind], r, &err);
+  if (ret == 0 && (V (&o, OPT_L3) || V (&o, OPT_MB)))
+    ret = ocirt_container_update_rdt (g->root, argv[optind], V (&o, OPT_L3),
+                                      V (&o, OPT_MB), &err);
   oci_resources_free (r);
   if (ret < 0)
     {

@@ -6,6 +6,7 @@
 
 #include "cgroup.h"
 #include "container-cgroup.h"
+#include "intelrdt.h"
 #include "container.h"
 #include "util.h"
 
@@ -32,6 +33,26 @@ open_live (const char *root, const char *id, bool exclusive,
       return NULL;
     }
   return status;
+}
+
+int
+ocirt_container_update_rdt (const char *root, const char *id, const char *l3,
+                            const char *mb, ocirt_error_t *err)
+{
+  struct ocirt_opened o;
+  oci_spec *spec = NULL;
+  int ret = -1;
+
+  if (open_live (root, id, true, &o, "update", err) != NULL)
+    {
+      spec = ocirt_container_saved_config (o.dirfd, err);
+      if (spec)
+        ret = ocirt_intelrdt_update (
+            spec->linux ? spec->linux->intel_rdt : NULL, id, l3, mb, err);
+    }
+  oci_spec_free (spec);
+  ocirt_opened_release (&o);
+  return ret;
 }
 
 int

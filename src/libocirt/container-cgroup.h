@@ -14,6 +14,11 @@ int ocirt_container_update (const char *root, const char *id,
 
 /* pause: freeze a running container; resume (pause false): thaw a
    paused one.  Anything else is an error.  */
+/* update --l3-cache-schema / --mem-bw-schema.  */
+int ocirt_container_update_rdt (const char *root, const char *id,
+                                const char *l3, const char *mb,
+                                ocirt_error_t *err);
+
 int ocirt_container_pause (const char *root, const char *id, bool pause,
                            ocirt_error_t *err);
 

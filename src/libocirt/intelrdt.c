@@ -149,3 +149,32 @@ ocirt_intelrdt_destroy (const char *made_dir, const char *mon_dir)
   if (made_dir)
     rmdir (made_dir);
 }
+
+int
+ocirt_intelrdt_update (const oci_intel_rdt *r, const char *id, const char *l3,
+                       const char *mb, ocirt_error_t *err)
+{
+  cleanup_free char *mnt = ocirt_resctrl_mountpoint (), *dir = NULL;
+  cleanup_close int dfd = -1;
+  const char *clos = r && r->clos_id ? r->clos_id : id;
+
+  if (mnt == NULL)
+    return ocirt_error_set (err, 0,
+                            "Intel RDT: the resctrl filesystem is not mounted");
+  if (strcmp (clos, "/") == 0)
+    dir = xstrdup (mnt);
+  else if (!valid_name (clos))
+    return ocirt_error_set (err, 0, "intelRdt.closID: invalid name \"%s\"",
+                            clos);
+  else
+    xasprintf (&dir, "%s/%s", mnt, clos);
+  dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (dfd < 0)
+    return ocirt_error_set (err, errno,
+                            "Intel RDT: the container's group \"%s\"", dir);
+  if (l3 && write_line (dfd, "schemata", l3, dir, err) < 0)
+    return -1;
+  if (mb && write_line (dfd, "schemata", mb, dir, err) < 0)
+    return -1;
+  return 0;
+}

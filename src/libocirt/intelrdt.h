@@ -18,6 +18,12 @@ int ocirt_intelrdt_apply (const oci_intel_rdt *r, const char *id, pid_t pid,
    (when made_dir is set).  Missing directories are fine.  */
 void ocirt_intelrdt_destroy (const char *made_dir, const char *mon_dir);
 
+/* update --l3-cache-schema / --mem-bw-schema: write the lines (either may
+   be NULL) to the schemata of the container's CLOS (r's closID, or the
+   id).  */
+int ocirt_intelrdt_update (const oci_intel_rdt *r, const char *id,
+                           const char *l3, const char *mb, ocirt_error_t *err);
+
 /* Where resctrl is mounted (malloc'd), or NULL.  */
 char *ocirt_resctrl_mountpoint (void);
 

@@ -34,3 +34,16 @@ resctrl_mount ()
   ocirt delete -f "$id"
   [[ ! -e $mnt/$id ]]
 }
+
+@test "update --l3-cache-schema without a mounted resctrl fails naming the cause" {
+  [[ -n $(resctrl_mount) ]] && skip "resctrl is mounted here: the error path does not apply"
+  make_bundle "$BUNDLE" sleep 3600
+  id=$(new_id)
+  start_container "$id"
+  run ocirt update --l3-cache-schema "L3:0=f" "$id"
+  assert_failure
+  assert_output --partial "resctrl filesystem is not mounted"
+  run ocirt update --mem-bw-schema "MB:0=50" "$id"
+  assert_failure
+  assert_output --partial "resctrl filesystem is not mounted"
+}
