@@ -869,6 +869,16 @@ start_process (struct exec_ctx *c, struct ocirt_opened *op,
     return -1;
   if (spawn (c, params, err) < 0)
     return -1;
+  /* The child is born: the runtime goes back to its own pid namespace for
+     anything it forks later and may be inspected again (a leak checker,
+     a debugger).  */
+  if (!c->sealed)
+    {
+      cleanup_close int own = open ("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+      if (own >= 0)
+        setns (own, CLONE_NEWPID);
+    }
+  prctl (PR_SET_DUMPABLE, 1);
   if (c->sealed
       && ((c->cgroup_path
            && cgroup_enter (&c->hs, c->cgroup_path, c->subs, c->subs_len,
