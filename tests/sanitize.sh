@@ -27,7 +27,8 @@ files=${*:-lifecycle process exec hooks seccomp}
 n=0
 failed=0
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ocirt-sanitize.XXXXXX") || exit 1
+# A short path: tests make unix sockets below it (108 bytes at most).
+work=$(mktemp -d /tmp/osan.XXXXXX) || exit 1
 chmod 0755 "$work"
 cleanup ()
 {
@@ -129,10 +130,10 @@ export OCIRT_TIMEOUT=60
 for f in $files; do
   file=$top/tests/integration/$f.bats
   [[ -f $file ]] || continue
-  fdir=$work/bats/$f
-  mkdir -p "$fdir/state" "$fdir/tmp"
-  chmod 0755 "$work/bats" "$fdir" "$fdir/tmp"
-  OCIRT_ROOT=$fdir/state TMPDIR=$fdir/tmp timeout -k 10 900 \
+  fdir=$work/b/$f
+  mkdir -p "$fdir/s" "$fdir/t"
+  chmod 0755 "$work/b" "$fdir" "$fdir/t"
+  OCIRT_ROOT=$fdir/s TMPDIR=$fdir/t timeout -k 10 900 \
     bats --tap "$file" </dev/null >"$fdir/tap" 2>&1
   rc=$?
   # one line per test of the file
