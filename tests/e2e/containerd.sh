@@ -35,7 +35,7 @@ t "ctr run: output and exit status" run_output
 run_tty ()
 {
   local out
-  out=$(timeout -k 5 70 script -qec \
+  out=$(SHELL=/bin/bash timeout -k 5 70 script -qec \
     "$(declare -f C CR); W=$W; NS=$NS; C_FG=--foreground; \
     CR --rm -t $IMAGE tty sh -c '[ -t 0 ] && [ -t 1 ] && tty; exit 3'; echo rc=\$?" \
     /dev/null </dev/null | tr -d '\r')
@@ -88,7 +88,7 @@ task_exec ()
   expect_eq "$out" $'1000\n/home/user\nsleep 1000 ' "uid, cwd and pid 1 of the exec" || return 1
   C tasks exec --exec-id e2 ex sh -c 'exit 5' || rc=$?
   expect_eq "$rc" 5 "exec exit status" || return 1
-  out=$(timeout -k 5 70 script -qec \
+  out=$(SHELL=/bin/bash timeout -k 5 70 script -qec \
     "$(declare -f C); W=$W; NS=$NS; C_FG=--foreground; \
     C tasks exec -t --exec-id e3 ex sh -c '[ -t 0 ] && tty'; echo rc=\$?" /dev/null </dev/null | tr -d '\r')
   expect_match "$out" "/dev/pts/[0-9]+" "tty of exec -t" || return 1

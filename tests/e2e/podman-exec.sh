@@ -65,7 +65,7 @@ t "exec -i passes stdin" exec_stdin
 exec_tty ()
 {
   local out
-  out=$(timeout -k 5 70 script -qec \
+  out=$(SHELL=/bin/bash timeout -k 5 70 script -qec \
     "$(declare -f P); W=$W; RUNROOT=$RUNROOT; P_FG=--foreground; P_TIMEOUT=60; \
     P exec -it ex sh -c '[ -t 0 ] && [ -t 1 ] && tty; exit 6'; echo rc=\$?" \
     /dev/null </dev/null | tr -d '\r')

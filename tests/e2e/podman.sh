@@ -74,7 +74,7 @@ run_tty ()
 {
   local out
   # script gives podman a terminal; the container gets its own pty
-  out=$(timeout -k 5 70 script -qec \
+  out=$(SHELL=/bin/bash timeout -k 5 70 script -qec \
     "$(declare -f P); W=$W; RUNROOT=$RUNROOT; P_FG=--foreground; P_TIMEOUT=60; \
     P run --rm -it --network none $IMAGE sh -c '[ -t 0 ] && [ -t 1 ] && tty; exit 3'; echo rc=\$?" \
     /dev/null </dev/null | tr -d '\r')
