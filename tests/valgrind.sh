@@ -1,6 +1,7 @@
 #!/bin/bash
-# Run ocirt under valgrind --leak-check=full: spec, features, state, list
-# and a whole run of a container.  Any error or leak fails.
+# Run ocirt under valgrind --leak-check=full: spec, features, state, list,
+# a whole run of a container (also with hooks), and create, start, exec,
+# kill and delete.  Any error or leak fails.
 #
 #   tests/valgrind.sh
 #
@@ -75,17 +76,22 @@ fi
 
 # valgrind runs an exec of a file descriptor by opening the path that
 # /proc/self/fd/N names, which does not exist for the sealed memfd copy
-# of the runtime that starts the container's init.  A preloaded shim,
-# for this test only, turns fexecve into an execve of the same binary by
-# its path (the re-executed init is not traced anyway).
+# of the runtime that starts the container's init, nor for the exec stub
+# of "exec".  A preloaded shim, for this test only, turns fexecve into
+# an execve by path: of the same binary for the sealed copy (the
+# re-executed init is not traced anyway), and for the stub (argv[0] is
+# its mark) of the path it would run, argv[1], as the stub does.
 cat >"$work/fexecve-shim.c" <<'END'
 #define _GNU_SOURCE
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 int
 fexecve (int fd, char *const argv[], char *const envp[])
 {
   (void) fd;
+  if (argv[0] && argv[1] && strcmp (argv[0], "\177OCIRT\177") == 0)
+    return execve (argv[1], argv + 2, envp);
   return execve (getenv ("OCIRT_VALGRIND_SELF"), argv, envp);
 }
 END
@@ -106,13 +112,14 @@ vg ()
     --trace-children=no --child-silent-after-fork=yes --log-file="$log" \
     "$ocirt" --root "$root" "$@" </dev/null >"$work/out" 2>"$work/err"
   rc=$?
+  # A system call this valgrind does not know fails with ENOSYS (as on
+  # an older kernel: valgrind 3.19 lacks pidfd_open); the runtime must
+  # fall back and still succeed.  Noted, not an error.
+  grep -ho 'unhandled [a-z0-9]*-linux syscall: [0-9]*' "$log" | sort -u \
+    | sed "s/^/# $name: note: /"
   if ((rc == 99)) || grep -qE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]|possibly lost: [1-9]' "$log"; then
     sed 's/^/# /' "$log" | grep -vE '^# ==[0-9]+== *$' | head -n 60
     tap 1 "valgrind: $name"
-  elif ((rc != ${VG_RC:-0})) && grep -q 'unhandled amd64-linux syscall: 434' "$log"; then
-    # valgrind < 3.20 does not know pidfd_open, which start, kill and
-    # delete use: the verb fails there; its error path was still checked.
-    tap 0 "valgrind: $name # SKIP this valgrind lacks pidfd_open (needs 3.20), so the verb stopped there; no leak up to that point"
   elif ((rc != ${VG_RC:-0})); then
     sed 's/^/# /' "$work/err"
     tap 1 "valgrind: $name (exit status $rc)"
@@ -127,8 +134,9 @@ mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/proc" "$bundle/rootfs/dev" \
   "$bundle/rootfs/sys" "$bundle/rootfs/tmp"
 chmod 0755 "$bundle" "$bundle/rootfs"
 cp "$busybox" "$bundle/rootfs/bin/busybox"
-ln -s busybox "$bundle/rootfs/bin/sh"
-ln -s busybox "$bundle/rootfs/bin/true"
+for applet in sh true sleep; do
+  ln -s busybox "$bundle/rootfs/bin/$applet"
+done
 
 vg "spec" spec --bundle "$bundle"
 vg "features" features
@@ -143,6 +151,47 @@ vg "list -q" list -q
 vg "list --format json" list --format json
 "$ocirt" --root "$root" delete -f "$id" >/dev/null 2>&1
 vg "run" run --bundle "$bundle" "vg-run-$$-$RANDOM"
+
+# run with hooks (the runtime waits for them, with a timeout), then one
+# whose hook outlives its timeout and is killed.
+hooklog=$work/hooks.log
+jq --arg log "$hooklog" '
+    .hooks.createRuntime = [{"path": "/bin/sh", "timeout": 30,
+      "args": ["sh", "-c", "cat >/dev/null; echo createRuntime >>\"$1\"", "sh", $log]}]
+  | .hooks.poststart = [{"path": "/bin/sh", "timeout": 30,
+      "args": ["sh", "-c", "echo poststart >>\"$1\"", "sh", $log]}]
+  | .hooks.poststop = [{"path": "/bin/sh",
+      "args": ["sh", "-c", "echo poststop >>\"$1\"", "sh", $log]}]' \
+  "$bundle/config.json" >"$work/hooks.json"
+cp "$bundle/config.json" "$work/plain.json"
+cp "$work/hooks.json" "$bundle/config.json"
+vg "run with hooks" run --bundle "$bundle" "vg-hooks-$$-$RANDOM"
+[[ $(tr '\n' ' ' <"$hooklog" 2>/dev/null) == "createRuntime poststart poststop " ]]
+tap $? "the hooks of run ran in order"
+jq '.hooks = {"createRuntime": [{"path": "/bin/sh", "timeout": 1,
+      "args": ["sh", "-c", "exec sleep 30"]}]}' "$work/plain.json" >"$bundle/config.json"
+VG_RC=1 vg "run with a hook past its timeout (error path)" run --bundle "$bundle" "vg-hookto-$$-$RANDOM"
+
+# create, start, exec, kill and delete, each under valgrind; then
+# delete --force of a running container.
+# No rlimits: exec applies them in its forked child, still under
+# valgrind, which refuses to change the hard RLIMIT_NOFILE.
+jq '.process.args = ["/bin/sleep", "600"] | del(.process.rlimits)' \
+  "$work/plain.json" >"$bundle/config.json"
+id=vg-life-$$-$RANDOM
+vg "create" create --bundle "$bundle" "$id"
+vg "start" start "$id"
+VG_RC=4 vg "exec" exec "$id" /bin/sh -c 'exit 4'
+vg "kill" kill "$id" KILL
+for ((i = 0; i < 100; i++)); do
+  [[ $("$ocirt" --root "$root" state "$id" 2>/dev/null | jq -r .status) == stopped ]] && break
+  sleep 0.1
+done
+vg "delete" delete "$id"
+id=vg-force-$$-$RANDOM
+"$ocirt" --root "$root" run -d --bundle "$bundle" "$id" </dev/null >/dev/null 2>&1 \
+  || tap 1 "run -d $id for delete --force"
+vg "delete --force of a running container" delete --force "$id"
 VG_RC=1 vg "state of a missing container (error path)" state does-not-exist
 
 echo "1..$n"

@@ -69,24 +69,79 @@ ocirt_container_saved_config (int dirfd, ocirt_error_t *err)
 int
 ocirt_container_pidfd (const struct ocirt_state *st)
 {
-  int fd = (int)syscall (SYS_pidfd_open, st->pid, 0);
+  int fd = ocirt_pidfd_open (st->pid);
 
-  if (fd < 0)
+  if (fd < 0 && errno != ENOSYS)
     return -1;
-  /* The pid may have been reused between the state check and the open.  */
+  /* The pid may have been reused between the state check and the open.
+     Without pidfd_open (ENOSYS) the init still has to be alive.  */
   if (!ocirt_pid_alive (st->pid, st->pid_start))
     {
-      close (fd);
+      if (fd >= 0)
+        close (fd);
       errno = ESRCH;
       return -1;
     }
+  if (fd < 0)
+    errno = ENOSYS;
   return fd;
 }
 
-/* Wait for the init to pass the fifo and for its execve to close it.
-   Returns 0, or -1 with the init's own message.  */
+/* Send SIG to the init: by its pidfd, or without one (pidfd_open
+   missing) by its pid once its start time shows it is still the same
+   process.  Returns 0 or -1 with errno.  */
 static int
-await_exec (int fifo, int pidfd, const char *id, ocirt_error_t *err)
+signal_init (int pidfd, const struct ocirt_state *st, int sig)
+{
+  if (pidfd >= 0)
+    {
+      if (syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) == 0)
+        return 0;
+      if (errno != ENOSYS)
+        return -1;
+    }
+  if (!ocirt_pid_alive (st->pid, st->pid_start))
+    {
+      errno = ESRCH;
+      return -1;
+    }
+  return kill (st->pid, sig);
+}
+
+/* Without a pidfd the init's exit is polled this often (ms).  */
+#define PID_POLL_MS 20
+
+/* Wait up to TIMEOUT_MS for the init to exit: on its pidfd, or by
+   polling its pid.  Returns true once it has exited.  */
+static bool
+wait_init_exit (int pidfd, const struct ocirt_state *st, int timeout_ms)
+{
+  struct pollfd p = { pidfd, POLLIN, 0 };
+  int r;
+
+  if (pidfd < 0)
+    {
+      for (int waited = 0; ocirt_pid_alive (st->pid, st->pid_start);
+           waited += PID_POLL_MS)
+        {
+          if (waited >= timeout_ms)
+            return false;
+          poll (NULL, 0, PID_POLL_MS);
+        }
+      return true;
+    }
+  do
+    r = poll (&p, 1, timeout_ms);
+  while (r < 0 && errno == EINTR);
+  return r > 0;
+}
+
+/* Wait for the init to pass the fifo and for its execve to close it.
+   PIDFD < 0: no pidfd_open, the init's pid is polled instead.  Returns
+   0, or -1 with the init's own message.  */
+static int
+await_exec (int fifo, int pidfd, const struct ocirt_state *st, const char *id,
+            ocirt_error_t *err)
 {
   char buf[4096];
   size_t got = 0;
@@ -96,7 +151,7 @@ await_exec (int fifo, int pidfd, const char *id, ocirt_error_t *err)
   for (;;)
     {
       struct pollfd p[2] = { { fifo, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
-      int r = poll (p, 2, -1);
+      int r = poll (p, 2, pidfd < 0 ? PID_POLL_MS : -1);
 
       if (r < 0)
         {
@@ -106,7 +161,8 @@ await_exec (int fifo, int pidfd, const char *id, ocirt_error_t *err)
         }
       if (p[0].revents)
         break;
-      if (p[1].revents)
+      if (p[1].revents
+          || (pidfd < 0 && !ocirt_pid_alive (st->pid, st->pid_start)))
         {
           n = read (fifo, buf, 1);
           if (n == 1)
@@ -185,7 +241,7 @@ ocirt_container_start (const char *root, const char *id, ocirt_error_t *err)
   /* The pidfd first: opening the fifo releases the init, and a short
      process may be gone before we could look at it.  */
   pidfd = ocirt_container_pidfd (&o.st);
-  if (pidfd < 0)
+  if (pidfd < 0 && errno != ENOSYS)
     {
       ocirt_error_set (err, 0, "container \"%s\": init is gone", id);
       goto out;
@@ -197,7 +253,7 @@ ocirt_container_start (const char *root, const char *id, ocirt_error_t *err)
       goto out;
     }
   /* From the first byte on the container counts as running.  */
-  r = await_exec (fifo, pidfd, id, err);
+  r = await_exec (fifo, pidfd, &o.st, id, err);
   unlinkat (o.dirfd, "exec.fifo", 0);
   if (r < 0)
     goto out;
@@ -205,7 +261,7 @@ ocirt_container_start (const char *root, const char *id, ocirt_error_t *err)
   if (r < 0)
     {
       /* runtime-spec 1.3: a failing poststart hook stops the container.  */
-      syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+      signal_init (pidfd, &o.st, SIGKILL);
     }
 out:
   ocirt_opened_release (&o);
@@ -315,7 +371,7 @@ ocirt_container_kill (const char *root, const char *id, int sig, bool all,
       goto out;
     }
   pidfd = ocirt_container_pidfd (&o.st);
-  if (pidfd < 0 || syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+  if ((pidfd < 0 && errno != ENOSYS) || signal_init (pidfd, &o.st, sig) < 0)
     {
       ocirt_error_set (err, errno, "kill container \"%s\" with signal %d", id,
                        sig);
@@ -324,18 +380,6 @@ ocirt_container_kill (const char *root, const char *id, int sig, bool all,
   r = 0;
 out:
   ocirt_opened_release (&o);
-  return r;
-}
-
-static int
-wait_pidfd (int pidfd, int timeout_ms)
-{
-  struct pollfd p = { pidfd, POLLIN, 0 };
-  int r;
-
-  do
-    r = poll (&p, 1, timeout_ms);
-  while (r < 0 && errno == EINTR);
   return r;
 }
 
@@ -404,6 +448,7 @@ ocirt_container_delete (const char *root, const char *id, bool force,
   if (strcmp (status, "stopped") != 0)
     {
       cleanup_close int pidfd = -1;
+      bool live;
 
       if (!force)
         {
@@ -414,17 +459,15 @@ ocirt_container_delete (const char *root, const char *id, bool force,
           goto out;
         }
       pidfd = ocirt_container_pidfd (&o.st);
+      live = pidfd >= 0 || errno == ENOSYS;
       if (strcmp (status, "paused") == 0 && o.st.cgroup_path)
         {
           /* Frozen tasks do not die until thawed.  */
           cleanup_error ocirt_error_t ignored = { 0 };
           ocirt_cgroup_freeze (o.st.cgroup_path, false, &ignored);
         }
-      if (pidfd >= 0)
-        {
-          syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-          wait_pidfd (pidfd, 10000);
-        }
+      if (live && signal_init (pidfd, &o.st, SIGKILL) == 0)
+        wait_init_exit (pidfd, &o.st, 10000);
     }
   if (o.st.cgroup_path && ocirt_cgroup_destroy (o.st.cgroup_path, err) < 0)
     goto out;

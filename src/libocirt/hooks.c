@@ -314,7 +314,7 @@ run_one (const char *kind, size_t idx, const oci_hook *h, const char *state,
       close (r.in_w);
       r.in_w = -1;
     }
-  r.pidfd = (int)syscall (SYS_pidfd_open, r.pid, 0);
+  r.pidfd = ocirt_pidfd_open (r.pid);
 
   finished = supervise (&r, h->has_timeout && h->timeout > 0
                                 ? now_ms () + (long long)h->timeout * 1000

@@ -1,5 +1,7 @@
 #include <config.h>
 
+#include <sys/prctl.h>
+
 /* Install a compiled seccomp program (in the init) and hand a notify
    listener to the agent at linux.seccomp.listenerPath (in the runtime).
    Neither needs libseccomp: the program is already plain BPF.  */
@@ -64,7 +66,13 @@ flags_of (const oci_seccomp *s, unsigned long *out, ocirt_error_t *err)
 static long
 seccomp_filter (unsigned long flags, const struct sock_fprog *prog)
 {
-  return syscall (__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
+  long r = syscall (__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
+
+  /* Without seccomp(2) (Linux < 3.17, or a tracer that does not know
+     it), prctl installs a filter that needs no flags.  */
+  if (r < 0 && errno == ENOSYS && flags == 0)
+    r = prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0);
+  return r;
 }
 
 /* The kernel checks the flags before it reads the program: with a NULL

@@ -69,7 +69,7 @@ forward_signal (pid_t pid, int pidfd, int master, int sfd)
 int
 ocirt_supervise (pid_t pid, int master, int sfd)
 {
-  cleanup_close int pidfd = (int)syscall (SYS_pidfd_open, pid, 0);
+  cleanup_close int pidfd = ocirt_pidfd_open (pid);
   bool in_eof = master < 0, out_eof = master < 0, exited = false;
   int st = 0;
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "util.h"
@@ -366,4 +367,16 @@ ocirt_rfc3339_now (char *buf, size_t len)
   gmtime_r (&ts.tv_sec, &tm);
   strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
   snprintf (buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+int
+ocirt_pidfd_open (pid_t pid)
+{
+#ifdef SYS_pidfd_open
+  return (int)syscall (SYS_pidfd_open, pid, 0);
+#else
+  (void)pid;
+  errno = ENOSYS;
+  return -1;
+#endif
 }

@@ -83,6 +83,12 @@ int ocirt_write_file_atomic_at (int dirfd, const char *name, const void *buf,
 int ocirt_write_file_at (int dirfd, const char *path, const void *buf,
                          size_t len);
 
+/* pidfd_open (PID, 0) with O_CLOEXEC semantics (pidfds always are).
+   Returns the fd, or -1 with errno: ENOSYS where the kernel (before
+   5.3) or an emulator lacks the call; callers then use the pid itself
+   (checked against its start time) and poll with a timeout.  */
+int ocirt_pidfd_open (pid_t pid);
+
 /* Current time as RFC 3339 with nanoseconds, UTC.  */
 void ocirt_rfc3339_now (char *buf, size_t len);
 

@@ -411,3 +411,84 @@ END
     [[ -z $(cgroup_dirs_of "$id") ]] || fail "cgroups left for $id"
   done <"$BATS_TEST_TMPDIR/par-ids"
 }
+
+# Kernels before 5.3 (and valgrind before 3.20) have no pidfd_open: the
+# runtime then goes by the pid, checked against its start time, and
+# polls for exits.  tests/helpers/enosys makes the call fail with ENOSYS
+# for the runtime and everything it starts.
+@test "without pidfd_open: run, create/start/exec/kill/delete and hook timeouts work" {
+  local enosys real id pid hook
+  enosys=$(cd "$BATS_TEST_DIRNAME/.." && pwd)/helpers/enosys
+  [[ -x $enosys ]] || skip "$enosys not built (make check builds it)"
+  real=$OCIRT
+  OCIRT=$BATS_TEST_TMPDIR/ocirt-nopidfd
+  printf '#!/bin/sh\nexec "%s" pidfd_open "%s" "$@"\n' "$enosys" "$real" >"$OCIRT"
+  chmod 0755 "$OCIRT"
+  hook=$BATS_TEST_TMPDIR/hook.log
+
+  # run: output and exit status, with hooks that finish within their
+  # timeout
+  make_bundle "$BUNDLE" sh -c 'echo hello; exit 3'
+  update_config --arg log "$hook" '
+      .hooks.createRuntime = [{"path": "/bin/sh", "timeout": 10,
+        "args": ["sh", "-c", "cat >/dev/null; echo createRuntime >>\"$1\"", "sh", $log]}]
+    | .hooks.poststart = [{"path": "/bin/sh", "timeout": 10,
+        "args": ["sh", "-c", "echo poststart >>\"$1\"", "sh", $log]}]'
+  id=$(new_id)
+  run ocirt run --bundle "$BUNDLE" "$id" </dev/null
+  assert_failure 3
+  assert_output hello
+  run cat "$hook"
+  assert_output $'createRuntime\npoststart'
+  run ocirt state "$id"
+  assert_failure
+
+  # a hook past its timeout is killed and fails the run, promptly
+  update_config '.hooks = {"createRuntime": [{"path": "/bin/sh",
+      "args": ["sh", "-c", "sleep 30"], "timeout": 1}]}'
+  id=$(new_id)
+  SECONDS=0
+  run ocirt run --bundle "$BUNDLE" "$id" </dev/null
+  assert_failure
+  assert_output --partial "timed out"
+  ((SECONDS < 15)) || fail "the hook timeout took ${SECONDS}s"
+
+  # create, start, exec, kill, delete
+  BUNDLE=$BATS_TEST_TMPDIR/b2
+  make_bundle "$BUNDLE"
+  id=$(new_id)
+  create_container "$id" || fail "create $id failed"
+  pid=$(container_pid "$id")
+  [[ $(status_field "$pid" Seccomp) == 2 ]] || fail "the ENOSYS filter is not in place"
+  run ocirt start "$id"
+  assert_success
+  assert_equal "$(container_status "$id")" running
+  run ocirt exec "$id" sh -c 'echo inside; exit 4'
+  assert_failure 4
+  assert_output inside
+  run ocirt kill "$id" KILL
+  assert_success
+  wait_for_status "$id" stopped
+  run ocirt kill "$id" KILL
+  assert_failure
+  run ocirt delete "$id"
+  assert_success
+  run ocirt state "$id"
+  assert_failure
+
+  # delete --force of a running container kills and waits for the init
+  id=$(new_id)
+  start_container "$id"
+  pid=$(container_pid "$id")
+  run ocirt delete --force "$id"
+  assert_success
+  ! pid_alive "$pid" || fail "init $pid still alive after delete --force"
+
+  # start of a container whose init died reports it instead of hanging
+  id=$(new_id)
+  create_container "$id" || fail "create $id failed"
+  kill -9 "$(container_pid "$id")"
+  run ocirt start "$id"
+  assert_failure
+  OCIRT=$real
+}
