@@ -20,6 +20,7 @@
 #include "lsm.h"
 #include "namespaces.h"
 #include "procattr.h"
+#include "procfs.h"
 #include "rootfs.h"
 #include "seccomp.h"
 #include "sync.h"
@@ -42,6 +43,7 @@ struct init_state
   bool seccomp_notify;
   bool seccomp_loaded;
   bool exec_mode; /* exec: join a running container */
+  int procfd;     /* private procfs handle (procfs.h), -1: none */
 };
 
 static void fill_ctx (struct init_state *s, const struct ocirt_init_params *p);
@@ -363,6 +365,32 @@ process_env (struct init_state *s)
   return env;
 }
 
+/* The private procfs handle for the writes to /proc (create always has
+   one: the exec fifo is reopened through it; exec only when it writes to
+   /proc).  Opened once all namespaces are set up (the instance takes the
+   pid namespace of the opener) and before any container code runs;
+   closed once the writes are done.  */
+static int
+open_procfs (struct init_state *s, ocirt_error_t *err)
+{
+  const oci_process *p = s->spec->process;
+  const oci_linux *l = s->spec->linux;
+
+  if (s->exec_mode && (l == NULL || l->sysctl.len == 0) && !p->has_oom_score_adj
+      && (p->apparmor_profile == NULL || *p->apparmor_profile == '\0'))
+    return 0;
+  s->procfd = ocirt_procfs_open (err);
+  return s->procfd < 0 ? -1 : 0;
+}
+
+static void
+close_procfs (struct init_state *s)
+{
+  if (s->procfd >= 0)
+    close (s->procfd);
+  s->procfd = -1;
+}
+
 static int
 prepare (struct init_state *s, char **exe, ocirt_error_t *err)
 {
@@ -380,6 +408,8 @@ prepare (struct init_state *s, char **exe, ocirt_error_t *err)
   r = setup_namespaces (s, err);
   if (r <= 0)
     return r < 0 ? -1 : 0;
+  if (open_procfs (s, err) < 0)
+    return -1;
   if (!s->ctx.no_new_keyring)
     syscall (SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, s->ctx.id);
   if (ocirt_set_uts (s->spec, err) < 0)
@@ -395,7 +425,7 @@ prepare (struct init_state *s, char **exe, ocirt_error_t *err)
     return -1;
   if (ocirt_rootfs_pivot (&s->ctx, err) < 0)
     return -1;
-  if (ocirt_apply_sysctl (s->spec->linux, err) < 0)
+  if (ocirt_apply_sysctl (s->procfd, s->spec->linux, err) < 0)
     return -1;
   if (setup_terminal (s, err) < 0)
     return -1;
@@ -404,9 +434,9 @@ prepare (struct init_state *s, char **exe, ocirt_error_t *err)
   *exe = ocirt_find_executable (p, err);
   if (*exe == NULL)
     return -1;
-  if (ocirt_lsm_apply_exec (p, err) < 0)
+  if (ocirt_lsm_apply_exec (s->procfd, p, err) < 0)
     return -1;
-  if (ocirt_apply_process_attrs (p, s->spec->linux, err) < 0)
+  if (ocirt_apply_process_attrs (s->procfd, p, s->spec->linux, err) < 0)
     return -1;
   if (ocirt_apply_cwd (p, err) < 0)
     return -1;
@@ -432,19 +462,21 @@ wait_start_and_exec (struct init_state *s, const char *exe)
 {
   const oci_hooks *h = s->spec->hooks;
   cleanup_error ocirt_error_t err = { 0 };
-  char path[64];
   int fd;
 
-  snprintf (path, sizeof path, "/proc/self/fd/%d", s->fifo_fd);
   /* After a switch to another uid the kernel made us non-dumpable, which
-     makes our own /proc/self/fd unreachable; allow it for the open.  */
+     makes our own /proc/PID/fd unreachable; allow it for the open.  */
   prctl (PR_SET_DUMPABLE, 1);
   do
-    fd = open (path, O_WRONLY | O_CLOEXEC);
-  while (fd < 0 && errno == EINTR);
+    {
+      ocirt_error_release (&err);
+      fd = ocirt_procfs_reopen_fd (s->procfd, s->fifo_fd, O_WRONLY, &err);
+    }
+  while (fd < 0 && err.errnum == EINTR);
   prctl (PR_SET_DUMPABLE, 0);
   if (fd < 0)
     _exit (125);
+  close_procfs (s);
   close (s->fifo_fd);
   if (ocirt_write_all (fd, "0", 1) < 0)
     _exit (125);
@@ -603,15 +635,17 @@ exec_become (struct init_state *s, int stub, ocirt_error_t *err)
   cleanup_free char *exe = NULL;
   char **argv;
 
-  if (setup_exec_terminal (s, err) < 0)
+  if (open_procfs (s, err) < 0 || setup_exec_terminal (s, err) < 0)
     return -1;
   exe = ocirt_find_executable (p, err);
   if (exe == NULL)
     return -1;
-  if (ocirt_lsm_apply_exec (p, err) < 0)
+  if (ocirt_lsm_apply_exec (s->procfd, p, err) < 0)
     return -1;
-  if (ocirt_apply_process_attrs (p, s->spec->linux, err) < 0
-      || ocirt_apply_cwd (p, err) < 0)
+  if (ocirt_apply_process_attrs (s->procfd, p, s->spec->linux, err) < 0)
+    return -1;
+  close_procfs (s);
+  if (ocirt_apply_cwd (p, err) < 0)
     return -1;
   if (!p->no_new_privileges && load_seccomp (s, err) < 0)
     return -1;
@@ -662,7 +696,8 @@ ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
                         const struct ocirt_init_params *params, const char *id,
                         void *filter, size_t filter_len, bool notify)
 {
-  struct init_state s = { .sync_fd = sync_fd, .fifo_fd = -1, .spec = spec };
+  struct init_state s
+      = { .sync_fd = sync_fd, .fifo_fd = -1, .spec = spec, .procfd = -1 };
   cleanup_error ocirt_error_t err = { 0 };
   int stub;
 
@@ -681,7 +716,7 @@ ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
 int
 ocirt_init_main (int sync_fd)
 {
-  struct init_state s = { .sync_fd = sync_fd, .fifo_fd = -1 };
+  struct init_state s = { .sync_fd = sync_fd, .fifo_fd = -1, .procfd = -1 };
   cleanup_error ocirt_error_t err = { 0 };
   cleanup_free char *exe = NULL;
   int r;

@@ -1,15 +1,15 @@
 #include <config.h>
 
+#include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <string.h>
-#include <sys/statfs.h>
 
 #ifdef HAVE_SELINUX
 #include <selinux/selinux.h>
 #endif
 
 #include "lsm.h"
+#include "procfs.h"
 #include "util.h"
 
 static bool
@@ -35,28 +35,24 @@ ocirt_lsm_check_host (const oci_process *p, ocirt_error_t *err)
   return 0;
 }
 
+/* Through the private procfs handle (procfs.c), never the container's
+   /proc (CVE-2019-16884, CVE-2025-52881).  */
 static int
-write_apparmor (const char *profile, ocirt_error_t *err)
+write_apparmor (int procfd, const char *profile, ocirt_error_t *err)
 {
-  cleanup_close int proc = -1, fd = -1;
+  cleanup_close int fd = -1;
   cleanup_free char *value = NULL;
-  struct statfs sfs;
   int n;
 
-  proc = open ("/proc/self/attr", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (proc < 0)
-    return ocirt_error_set (err, errno, "apparmor: open /proc/self/attr");
-  /* Refuse a fake /proc, e.g. a volume mounted over it.  */
-  if (fstatfs (proc, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-    return ocirt_error_set (err, EPERM,
-                            "apparmor: /proc/self/attr is not on procfs");
-  fd = openat (proc, "apparmor/exec", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  fd = ocirt_procfs_open_self (procfd, "attr/apparmor/exec", O_WRONLY, err);
+  if (fd < 0 && err->errnum == ENOENT)
+    {
+      /* Kernels before 5.8 only have the shared attr/exec.  */
+      ocirt_error_release (err);
+      fd = ocirt_procfs_open_self (procfd, "attr/exec", O_WRONLY, err);
+    }
   if (fd < 0)
-    fd = openat (proc, "exec", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0)
-    return ocirt_error_set (err, errno, "apparmor: open attr/exec");
-  if (fstatfs (fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-    return ocirt_error_set (err, EPERM, "apparmor: attr/exec is not on procfs");
+    return ocirt_error_wrap (err, "apparmor");
   n = xasprintf (&value, "exec %s", profile);
   if (write (fd, value, (size_t)n) != n)
     return ocirt_error_set (err, errno, "apparmor: apply profile \"%s\"",
@@ -65,10 +61,10 @@ write_apparmor (const char *profile, ocirt_error_t *err)
 }
 
 int
-ocirt_lsm_apply_exec (const oci_process *p, ocirt_error_t *err)
+ocirt_lsm_apply_exec (int procfd, const oci_process *p, ocirt_error_t *err)
 {
   if (p->apparmor_profile && *p->apparmor_profile
-      && write_apparmor (p->apparmor_profile, err) < 0)
+      && write_apparmor (procfd, p->apparmor_profile, err) < 0)
     return -1;
 #ifdef HAVE_SELINUX
   if (p->selinux_label && *p->selinux_label && is_selinux_enabled () > 0

@@ -14,12 +14,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
 #include <unistd.h>
-#include <linux/magic.h>
-#include <linux/openat2.h>
 
 #include "procattr.h"
+#include "procfs.h"
 #include "util.h"
 
 #define DEFAULT_PATH                                                           \
@@ -40,20 +38,6 @@ ocirt_set_uts (const oci_spec *s, ocirt_error_t *err)
   return 0;
 }
 
-/* A /proc file may be shadowed by a mount from the image or a volume: only
-   write it when it still is procfs (CVE-2019-16884).  */
-static int
-check_procfs (int fd, const char *what, ocirt_error_t *err)
-{
-  struct statfs sfs;
-
-  if (fstatfs (fd, &sfs) < 0)
-    return ocirt_error_errno (err, "statfs %s", what);
-  if (sfs.f_type != PROC_SUPER_MAGIC)
-    return ocirt_error_set (err, 0, "%s is not on procfs", what);
-  return 0;
-}
-
 /* Key "net.ipv4.ip_forward" to "net/ipv4/ip_forward"; a key already in
    slash form keeps its dots (interface names).  */
 static char *
@@ -68,53 +52,30 @@ sysctl_path (const char *key)
   return p;
 }
 
-static int
-open_sysctl (int sysfd, const char *rel)
-{
-  struct open_how how = { 0 };
-  int fd;
-
-  how.flags = O_WRONLY | O_CLOEXEC | O_NOFOLLOW;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS
-                | RESOLVE_NO_XDEV;
-  fd = (int)syscall (SYS_openat2, sysfd, rel, &how, sizeof (how));
-  if (fd >= 0 || errno != ENOSYS)
-    return fd;
-  if (strstr (rel, "..") != NULL)
-    {
-      errno = EINVAL;
-      return -1;
-    }
-  return openat (sysfd, rel, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-}
-
+/* Through the private procfs handle (procfs.c): a /proc/sys that the
+   image or a volume mounted over is never used (CVE-2019-16884,
+   CVE-2025-52881).  */
 int
-ocirt_apply_sysctl (const oci_linux *l, ocirt_error_t *err)
+ocirt_apply_sysctl (int procfd, const oci_linux *l, ocirt_error_t *err)
 {
-  cleanup_close int sysfd = -1;
   size_t i;
 
   if (l == NULL || l->sysctl.len == 0)
     return 0;
-  sysfd = open ("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (sysfd < 0)
-    return ocirt_error_errno (err, "open /proc/sys");
-  if (check_procfs (sysfd, "/proc/sys", err) < 0)
-    return -1;
   for (i = 0; i < l->sysctl.len; i++)
     {
       const char *key = l->sysctl.keys[i], *val = l->sysctl.values[i];
       cleanup_free char *rel = sysctl_path (key);
+      cleanup_free char *path = NULL;
       cleanup_close int fd = -1;
       size_t len = strlen (val);
 
       if (rel[0] == '/' || rel[0] == '\0')
         return ocirt_error_set (err, 0, "invalid sysctl key \"%s\"", key);
-      fd = open_sysctl (sysfd, rel);
+      xasprintf (&path, "sys/%s", rel);
+      fd = ocirt_procfs_openat (procfd, path, O_WRONLY, err);
       if (fd < 0)
-        return ocirt_error_errno (err, "open sysctl \"%s\"", key);
-      if (check_procfs (fd, key, err) < 0)
-        return -1;
+        return ocirt_error_wrap (err, "sysctl \"%s\"", key);
       if (ocirt_write_all (fd, val, len) != (ssize_t)len)
         return ocirt_error_errno (err, "write sysctl \"%s\" = \"%s\"", key,
                                   val);
@@ -141,7 +102,7 @@ apply_rlimits (const oci_process *p, ocirt_error_t *err)
 }
 
 static int
-apply_oom_score_adj (const oci_process *p, ocirt_error_t *err)
+apply_oom_score_adj (int procfd, const oci_process *p, ocirt_error_t *err)
 {
   cleanup_close int fd = -1;
   char buf[32];
@@ -149,21 +110,21 @@ apply_oom_score_adj (const oci_process *p, ocirt_error_t *err)
 
   if (!p->has_oom_score_adj)
     return 0;
-  fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-  if (fd < 0 && errno == EACCES)
+  fd = ocirt_procfs_open_self (procfd, "oom_score_adj", O_WRONLY, err);
+  if (fd < 0 && err->errnum == EACCES)
     {
-      /* A non-dumpable process's /proc/self belongs to the host's root,
-         unreachable from a user namespace: be dumpable just to open it.  */
+      /* A non-dumpable process's /proc entries belong to the host's root,
+         unreachable from a user namespace: be dumpable just to open
+         it.  */
       int saved = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
       if (saved >= 0 && prctl (PR_SET_DUMPABLE, 1, 0, 0, 0) == 0)
         {
-          fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+          ocirt_error_release (err);
+          fd = ocirt_procfs_open_self (procfd, "oom_score_adj", O_WRONLY, err);
           prctl (PR_SET_DUMPABLE, saved, 0, 0, 0);
         }
     }
   if (fd < 0)
-    return ocirt_error_errno (err, "open /proc/self/oom_score_adj");
-  if (check_procfs (fd, "/proc/self/oom_score_adj", err) < 0)
     return -1;
   n = snprintf (buf, sizeof (buf), "%d", p->oom_score_adj);
   if (ocirt_write_all (fd, buf, (size_t)n) != n)
@@ -330,10 +291,10 @@ apply_memory_policy (const oci_memory_policy *mp, ocirt_error_t *err)
 }
 
 int
-ocirt_apply_process_attrs (const oci_process *p, const oci_linux *l,
+ocirt_apply_process_attrs (int procfd, const oci_process *p, const oci_linux *l,
                            ocirt_error_t *err)
 {
-  if (apply_rlimits (p, err) < 0 || apply_oom_score_adj (p, err) < 0
+  if (apply_rlimits (p, err) < 0 || apply_oom_score_adj (procfd, p, err) < 0
       || apply_scheduler (p->scheduler, err) < 0
       || apply_io_priority (p->io_priority, err) < 0)
     return -1;

@@ -7,18 +7,19 @@
 #include "error.h"
 #include "spec.h"
 
-/* hostname/domainname (UTS namespace), sysctl through a verified
-   /proc/sys fd.  Called in the init after namespaces, before pivot or
-   after (the implementation opens /proc itself).  */
+/* hostname/domainname (UTS namespace); sysctls through procfd, the
+   init's private procfs handle (procfs.h: "sys/KEY" opened with
+   ocirt_procfs_openat).  */
 int ocirt_set_uts (const oci_spec *s, ocirt_error_t *err);
-int ocirt_apply_sysctl (const oci_linux *l, ocirt_error_t *err);
+int ocirt_apply_sysctl (int procfd, const oci_linux *l, ocirt_error_t *err);
 
 /* Things that need privileges and /proc: rlimits, oomScoreAdj (only when
-   present), scheduler, ioPriority, personality, memoryPolicy,
+   present, written through procfd, the private procfs handle),
+   scheduler, ioPriority, personality, memoryPolicy,
    execCPUAffinity.final.  Called after pivot, before dropping
    privileges.  */
-int ocirt_apply_process_attrs (const oci_process *p, const oci_linux *l,
-                               ocirt_error_t *err);
+int ocirt_apply_process_attrs (int procfd, const oci_process *p,
+                               const oci_linux *l, ocirt_error_t *err);
 
 /* execCPUAffinity.initial: called before the cgroup join (exec).  */
 int ocirt_apply_cpu_affinity_initial (const oci_process *p, ocirt_error_t *err);

@@ -20,10 +20,11 @@ setup ()
 teardown ()
 {
   ocirt_teardown
-  if [[ -n ${RECV_PID:-} ]]; then
-    kill "$RECV_PID" 2>/dev/null
-    wait "$RECV_PID" 2>/dev/null
-  fi
+  local bg
+  for bg in ${RECV_PID:-} ${VICTIM_PID:-}; do
+    kill "$bg" 2>/dev/null
+    wait "$bg" 2>/dev/null
+  done
   local mnt
   for mnt in $(awk -v d="$BATS_TEST_TMPDIR/" 'index($5, d) == 1 { print $5 }' \
     /proc/self/mountinfo | sort -r); do
@@ -237,18 +238,58 @@ escape_target ()
 }
 
 @test "CVE-2019-16884 CVE-2025-52881: sysctl writes never land in a file mounted over /proc" {
-  local fake=$BATS_TEST_TMPDIR/fakesys
+  local fake=$BATS_TEST_TMPDIR/fakesys pid
   mkdir -p "$fake/kernel"
   echo original >"$fake/kernel/domainname"
-  make_bundle "$BUNDLE" true
+  make_bundle "$BUNDLE" sleep 3600
   update_config --arg s "$fake" '.mounts += [
     {"destination": "/proc/sys", "type": "bind", "source": $s, "options": ["rbind"]}]
-    | .linux.sysctl = {"kernel.domainname": "pwned"}'
-  run_ctr
-  assert_failure
-  assert_output --partial "not on procfs"
-  [[ $(cat "$fake/kernel/domainname") == original ]]
+    | .linux.sysctl = {"kernel.domainname": "ocirt-real"}'
+  id=$(new_id)
+  start_container "$id"
+  pid=$(container_pid "$id")
+  # the container's own /proc/sys is the fake...
+  run ocirt exec "$id" cat /proc/sys/kernel/domainname
+  assert_success
+  assert_output original
+  # ...but the sysctl went to the kernel, through the private procfs
+  [[ $(nsenter -t "$pid" -u cat /proc/sys/kernel/domainname) == ocirt-real ]] \
+    || fail "the sysctl did not reach the container's UTS namespace"
+  [[ $(cat "$fake/kernel/domainname") == original ]] || fail "the fake file was written"
   assert_canary_intact
+}
+
+@test "CVE-2025-52881: oom_score_adj never lands in another process's /proc entry mounted over the container's" {
+  # A process of the host whose /proc/PID directory the config mounts
+  # over the container init's own /proc/1 ("self" in the container's
+  # /proc): a write through the container's /proc goes to it.  (No
+  # masked or read-only paths: their mounts by /proc/self/fd/N would
+  # fail on the victim's fds first.)
+  sleep 3600 &
+  VICTIM_PID=$!
+  local before
+  before=$(cat "/proc/$VICTIM_PID/oom_score_adj")
+  make_bundle "$BUNDLE" sleep 3600
+  update_config --arg v "/proc/$VICTIM_PID" '.mounts += [
+    {"destination": "/proc/1", "type": "bind", "source": $v, "options": ["bind"]}]
+    | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+    | .process.oomScoreAdj = 777'
+  id=$(new_id)
+  start_container "$id"
+  pid=$(container_pid "$id")
+  # the container's /proc/1 really is the other process
+  run ocirt exec "$id" cat /proc/1/cmdline
+  assert_success
+  assert_output --partial 3600
+  [[ $(cat "/proc/$VICTIM_PID/oom_score_adj") == "$before" ]] \
+    || fail "oom_score_adj was written into the host process $VICTIM_PID"
+  [[ $(cat "/proc/$pid/oom_score_adj") == 777 ]] \
+    || fail "the container init's oom_score_adj is $(cat "/proc/$pid/oom_score_adj")"
+  # exec writes its own through the same kind of handle
+  run ocirt exec "$id" cat /proc/self/oom_score_adj
+  assert_success
+  assert_output 777
+  [[ $(cat "/proc/$VICTIM_PID/oom_score_adj") == "$before" ]]
 }
 
 @test "CVE-2024-21626: process.cwd as /proc/self/fd/N fails or stays inside" {
@@ -376,6 +417,215 @@ with_host_dir_fd3 ()
   # nothing inside ever saw the host binary by its path
   refute_output --partial "$bin"
   [[ $(sha256sum <"$bin") == "$before" ]] || fail "the runtime binary changed"
+}
+
+# The attacker of the CVE-2016-9962 test: it guesses the pids the
+# container's pid namespace hands out next and opens /proc/PID/exe, cwd,
+# root and fd/* of every process but itself, as fast as it can, until
+# /stop exists.  A process whose exe is the host runtime (dev and inode
+# given), or whose cwd, root or an fd is a directory outside its own
+# root (".." climbs to a top that is not "/"), is an ESCAPE line.
+write_ptrace_attacker ()
+{
+  cat >"$1" <<'END'
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAXPID (1 << 22)
+static unsigned char state[MAXPID]; /* 0 unseen, 1 seen, 2 done */
+static struct stat root, busybox;
+static dev_t host_dev;
+static ino_t host_ino;
+static long seen, opened, escapes;
+
+static int same (const struct stat *a, const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* A directory fd outside our root: ".." reaches a top that is not it.  */
+static int outside (int fd)
+{
+  struct stat st, up;
+  int cur = dup (fd), n, ret = 0;
+
+  for (n = 0; cur >= 0 && n < 4096; n++)
+    {
+      int next;
+      if (fstat (cur, &st) < 0 || same (&st, &root))
+        break;
+      next = openat (cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (next < 0 || fstat (next, &up) < 0)
+        break;
+      close (cur);
+      cur = next;
+      if (same (&st, &up))
+        {
+          ret = 1;
+          break;
+        }
+    }
+  if (cur >= 0)
+    close (cur);
+  return ret;
+}
+
+static void report (const char *what, int pid, const char *detail)
+{
+  char link[4096] = "";
+  ssize_t n = readlink (detail, link, sizeof link - 1);
+  if (n > 0)
+    link[n] = '\0';
+  printf ("ESCAPE %s pid %d %s -> %s\n", what, pid, detail, link);
+  fflush (stdout);
+  escapes++;
+}
+
+static void check_dir (int pid, const char *name)
+{
+  char p[64];
+  int fd;
+  snprintf (p, sizeof p, "/proc/%d/%s", pid, name);
+  fd = open (p, O_PATH | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  struct stat st;
+  if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode) && outside (fd))
+    report (name, pid, p);
+  close (fd);
+}
+
+static void check_fds (int pid)
+{
+  char p[64];
+  struct dirent *de;
+  DIR *d;
+  snprintf (p, sizeof p, "/proc/%d/fd", pid);
+  d = opendir (p);
+  if (d == NULL)
+    return;
+  while ((de = readdir (d)) != NULL)
+    {
+      if (de->d_name[0] == '.')
+        continue;
+      snprintf (p, sizeof p, "/proc/%d/fd/%s", pid, de->d_name);
+      check_dir (pid, p + snprintf (NULL, 0, "/proc/%d/", pid));
+    }
+  closedir (d);
+}
+
+static void probe (int pid)
+{
+  char p[64];
+  struct stat st;
+  int fd;
+
+  snprintf (p, sizeof p, "/proc/%d/exe", pid);
+  fd = open (p, O_PATH | O_CLOEXEC);
+  if (fd < 0)
+    {
+      if (errno == ENOENT && state[pid] == 1)
+        state[pid] = 2; /* gone */
+      else if (errno != ENOENT && state[pid] == 0)
+        {
+          state[pid] = 1;
+          seen++;
+        }
+      return;
+    }
+  if (state[pid] == 0)
+    seen++;
+  state[pid] = 1;
+  opened++;
+  if (fstat (fd, &st) == 0)
+    {
+      if (st.st_dev == host_dev && st.st_ino == host_ino)
+        {
+          report ("exe", pid, p);
+          state[pid] = 2; /* once is enough */
+        }
+      else if (same (&st, &busybox))
+        state[pid] = 2; /* a program of the container now */
+    }
+  close (fd);
+  check_dir (pid, "cwd");
+  check_dir (pid, "root");
+  check_fds (pid);
+}
+
+int main (int argc, char **argv)
+{
+  int self = getpid (), lo = 1;
+  unsigned long i;
+
+  if (argc != 3 || stat ("/", &root) < 0 || stat ("/bin/busybox", &busybox) < 0)
+    return 2;
+  host_dev = (dev_t)strtoull (argv[1], NULL, 10);
+  host_ino = (ino_t)strtoull (argv[2], NULL, 10);
+  state[self] = 2;
+  printf ("READY\n");
+  fflush (stdout);
+  for (i = 0;; i++)
+    {
+      int pid;
+      while (lo < MAXPID - 64 && state[lo] == 2)
+        lo++;
+      for (pid = lo; pid < lo + 48; pid++)
+        if (state[pid] != 2)
+          probe (pid);
+      if (i % 256 == 0 && access ("/stop", F_OK) == 0)
+        break;
+    }
+  printf ("STATS seen %ld opened %ld escapes %ld\n", seen, opened, escapes);
+  fflush (stdout);
+  return 0;
+}
+END
+}
+
+@test "CVE-2016-9962: a process joining a user-namespaced container cannot be inspected before execve" {
+  requires userns
+  command -v gcc >/dev/null || skip "needs gcc (static) to build the attacker"
+  local bin host n
+  bin=$(readlink -f "$OCIRT")
+  host=$(stat -c '%d %i' "$bin")
+  make_bundle "$BUNDLE" /bin/attacker $host
+  write_ptrace_attacker "$BATS_TEST_TMPDIR/attacker.c"
+  gcc -static -O2 -o "$BUNDLE/rootfs/bin/attacker" "$BATS_TEST_TMPDIR/attacker.c" \
+    || fail "cannot build the attacker"
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  # Root of the container holds CAP_SYS_PTRACE, in its user namespace
+  # only: ptrace access to a joining process still running as the host's
+  # root then rests on that process being non-dumpable.
+  update_config '.linux.namespaces = [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"},
+      {"type": "mount"}, {"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])
+    | .process.capabilities.ambient = [] | .process.capabilities.inheritable = []'
+  id=$(new_id)
+  start_container "$id"
+  wait_for_file "$BATS_TEST_TMPDIR/$id.out" READY
+  # many joins, bounded in time
+  local end=$((SECONDS + 4))
+  for ((n = 0; n < 200 && SECONDS < end; n++)); do
+    ocirt exec "$id" true || fail "exec $n failed"
+  done
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_file "$BATS_TEST_TMPDIR/$id.out" STATS
+  run container_output "$id"
+  echo "# $n execs; attacker: $(grep STATS <<<"$output")" >&3
+  refute_output --partial ESCAPE
+  # the attacker did see the joining processes (it would otherwise prove
+  # nothing)
+  [[ $(sed -n 's/^STATS seen \([0-9]*\) .*/\1/p' <<<"$output") -ge $((n / 2)) ]] \
+    || fail "the attacker saw too few processes: $output"
 }
 
 @test "CVE-2023-25809: /sys/fs/cgroup is read-only in a user namespace without a cgroup namespace" {
