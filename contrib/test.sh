@@ -286,8 +286,8 @@ section "cgroup v2 (virtual machine)"
 run_tap_script vm tests/vm/run.sh 660
 
 section "sanitizers and valgrind"
-run_tap_script sanitize tests/sanitize.sh 900
-run_tap_script valgrind tests/valgrind.sh 300
+run_tap_script sanitize tests/sanitize.sh 2100
+run_tap_script valgrind tests/valgrind.sh 600
 
 # ---------------------------------------------------------------------
 section "end-to-end tests (engines)"

@@ -1,12 +1,13 @@
 #!/bin/bash
 # Build ocirt with AddressSanitizer and UndefinedBehaviorSanitizer in a
-# separate build directory and run the unit tests and a representative
-# set of integration tests with it.  Any sanitizer report (memory error,
-# leak, undefined behaviour) of any ocirt process fails the run.
+# separate build directory and run the unit tests and the whole
+# integration suite (tests/integration/*.bats) with it.  Any sanitizer
+# report (memory error, leak, undefined behaviour) of any ocirt process
+# fails the run.
 #
 #   tests/sanitize.sh [BATS-FILE-NAME...]
 #
-# Default files: lifecycle process exec hooks seccomp (those present).
+# Default: every file in tests/integration/.
 # Runs as root.  Prints TAP ("ok N - name" / "not ok N - name") and the
 # plan last.  Environment: SANITIZE_BUILD_DIR to reuse a build directory
 # (default: a temporary one, removed at the end).
@@ -23,7 +24,11 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-files=${*:-lifecycle process exec hooks seccomp}
+if (($# > 0)); then
+  files=$*
+else
+  files=$(cd "$here/integration" && ls -- *.bats | sed 's/\.bats$//')
+fi
 n=0
 failed=0
 
@@ -124,6 +129,7 @@ tap $rc "unit tests (make check)"
 
 # --- integration tests ------------------------------------------------
 export OCIRT=$ocirt
+export OCIRT_SANITIZED=1
 export RECVTTY=$build/tests/helpers/recvtty
 export OCIRT_TEST_ROOTFS=$work/rootfs
 export OCIRT_TIMEOUT=60
