@@ -95,9 +95,13 @@ ocirt_cap_names (void)
 static int
 last_cap (void)
 {
+  static int cached = -1;
   cleanup_free char *buf = NULL;
   size_t len;
   int v;
+
+  if (cached >= 0)
+    return cached;
 
   if (ocirt_read_file_at (-1, "/proc/sys/kernel/cap_last_cap", 32, &buf, &len)
       < 0)
@@ -105,6 +109,7 @@ last_cap (void)
   buf[strcspn (buf, "\n")] = '\0';
   if (ocirt_parse_int (buf, &v) < 0 || v < 0 || v > 63)
     return (int)ARRAY_SIZE (cap_names) - 2;
+  cached = v;
   return v;
 }
 
@@ -127,7 +132,8 @@ add_warning (char ***warnings, char *msg)
 struct capsets
 {
   uint64_t bounding, effective, permitted, inheritable, ambient;
-  uint64_t warned; /* names already warned about (by number) */
+  uint64_t bounding_now; /* the process's bounding set before the drop */
+  uint64_t warned;       /* names already warned about (by number) */
 };
 
 /* Turn a list of names into a mask.  Unknown names and capabilities the
@@ -215,6 +221,7 @@ compute_sets (const oci_capabilities *c, struct capsets *cs, char ***warnings,
     if (prctl (PR_CAPBSET_READ, i, 0, 0, 0) > 0)
       bounding_now |= UINT64_C (1) << i;
   memset (cs, 0, sizeof (*cs));
+  cs->bounding_now = bounding_now;
   cs->bounding = names_to_mask (c->bounding, c->bounding_len, bounding_now,
                                 last, cs, warnings);
   cs->permitted
@@ -233,16 +240,14 @@ compute_sets (const oci_capabilities *c, struct capsets *cs, char ***warnings,
 }
 
 static int
-drop_bounding (uint64_t keep, ocirt_error_t *err)
+drop_bounding (uint64_t keep, uint64_t now, ocirt_error_t *err)
 {
   int last = last_cap ();
   int i;
 
   for (i = 0; i <= last; i++)
     {
-      if (keep & (UINT64_C (1) << i))
-        continue;
-      if (prctl (PR_CAPBSET_READ, i, 0, 0, 0) <= 0)
+      if ((keep & (UINT64_C (1) << i)) || !(now & (UINT64_C (1) << i)))
         continue;
       if (prctl (PR_CAPBSET_DROP, i, 0, 0, 0) < 0)
         return ocirt_error_errno (
@@ -264,19 +269,17 @@ set_ambient (uint64_t ambient, uint64_t inheritable, char ***warnings,
         return 0; /* kernel without ambient capabilities */
       return ocirt_error_errno (err, "clear the ambient capabilities");
     }
+  /* The kernel keeps ambient within inheritable, which stays empty unless
+     asked for (CVE-2022-29162): runc's default config lists ambient
+     capabilities without inheritable ones, and warning (or even trying)
+     on every start would be noise.  */
   for (i = 0; i < 64; i++)
-    if ((ambient & (UINT64_C (1) << i))
+    if ((ambient & (UINT64_C (1) << i)) && (inheritable & (UINT64_C (1) << i))
         && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0)
       {
         char *msg;
 
-        /* The kernel keeps ambient within inheritable, which stays empty
-           unless asked for (CVE-2022-29162): runc's default config lists
-           ambient capabilities without inheritable ones, and warning on
-           every start would be noise.  */
-        if (errno == EPERM && !(inheritable & (UINT64_C (1) << i)))
-          continue;
-        /* Ambient needs the cap permitted and inheritable too.  */
+        /* Ambient needs the cap permitted too.  */
         xasprintf (&msg, "cannot raise ambient capability %s: %s",
                    i < (int)ARRAY_SIZE (cap_names) - 1 ? cap_names[i] : "?",
                    strerror (errno));
@@ -320,7 +323,7 @@ ocirt_apply_user_and_caps (const oci_process *p, bool setgroups_allowed,
       if (compute_sets (c, &cs, warnings, err) < 0)
         return -1;
       /* Still root with every capability: drop the bounding set now.  */
-      if (drop_bounding (cs.bounding, err) < 0)
+      if (drop_bounding (cs.bounding, cs.bounding_now, err) < 0)
         return -1;
     }
   if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)

@@ -1,6 +1,9 @@
 /* ocirt: cgroup layout and hierarchy discovery.  */
 #include <config.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -188,9 +191,77 @@ load_v1 (ocirt_cgroup_hierarchies *hs, ocirt_error_t *err)
   return 0;
 }
 
+static void
+copy_hierarchies (ocirt_cgroup_hierarchies *to,
+                  const ocirt_cgroup_hierarchies *from)
+{
+  to->layout = from->layout;
+  to->n = 0;
+  to->h = NULL;
+  for (size_t i = 0; i < from->n; i++)
+    {
+      char **c = NULL;
+      size_t k = ocirt_strv_len (from->h[i].controllers);
+
+      if (from->h[i].controllers)
+        {
+          c = xcalloc (k + 1, sizeof (char *));
+          for (size_t j = 0; j < k; j++)
+            c[j] = xstrdup (from->h[i].controllers[j]);
+        }
+      add_hierarchy (to, from->h[i].mountpoint, c, from->h[i].unified);
+    }
+}
+
+/* The layout of this process's mount namespace, read once: a `run` asks
+   for it in every cgroup step, and each read of mountinfo costs more than
+   the step itself (docs/performance.md).  A fork or a change of mount
+   namespace reads it again.  */
+static struct
+{
+  pid_t pid;
+  ino_t mntns;
+  bool valid;
+  ocirt_cgroup_hierarchies hs;
+} cache;
+
+static ino_t
+mntns_ino (void)
+{
+  struct stat st;
+
+  return stat ("/proc/self/ns/mnt", &st) == 0 ? st.st_ino : 0;
+}
+
+static int load_uncached (ocirt_cgroup_hierarchies *out, ocirt_error_t *err);
+
 int
 ocirt_cgroup_hierarchies_load (ocirt_cgroup_hierarchies *out,
                                ocirt_error_t *err)
+{
+  pid_t pid = getpid ();
+  ino_t ns = mntns_ino ();
+
+  if (!cache.valid || cache.pid != pid || cache.mntns != ns || ns == 0)
+    {
+      ocirt_cgroup_hierarchies fresh = { 0 };
+
+      if (load_uncached (&fresh, err) < 0)
+        return -1;
+      /* (in a forked child this frees the child's own copy) */
+      if (cache.valid)
+        ocirt_cgroup_hierarchies_free (&cache.hs);
+      cache.hs = fresh;
+      cache.pid = pid;
+      cache.mntns = ns;
+      cache.valid = true;
+    }
+  copy_hierarchies (out, &cache.hs);
+  return 0;
+}
+
+static int
+load_uncached (ocirt_cgroup_hierarchies *out, ocirt_error_t *err)
 {
   ocirt_cgroup_hierarchies hs = { 0 };
 

@@ -193,13 +193,11 @@ cpuset_inherit (int parentfd, int childfd)
 typedef struct
 {
   ssize_t first_created; /* index of the first component we made, or -1 */
-  bool entered;
-  char *orig; /* pid's cgroup before entering */
 } create_state;
 
 static int
 mkdir_p (const ocirt_cgroup_hierarchy *h, char **comps, size_t n,
-         create_state *st, ocirt_error_t *err)
+         create_state *st, int *leaf, ocirt_error_t *err)
 {
   cleanup_close int fd = open (h->mountpoint, O_PATH | O_DIRECTORY | O_CLOEXEC);
   bool cpuset = ocirt_cgroup_has_controller (h, "cpuset");
@@ -236,6 +234,7 @@ mkdir_p (const ocirt_cgroup_hierarchy *h, char **comps, size_t n,
       close (fd);
       fd = next;
     }
+  *leaf = steal_fd (&fd);
   return 0;
 }
 
@@ -286,26 +285,17 @@ enter_one (const ocirt_cgroup_hierarchy *h, const char *path, pid_t pid,
   return 0;
 }
 
-static void
-undo_enter (const ocirt_cgroup_hierarchy *h, pid_t pid, const create_state *st)
-{
-  cleanup_close int fd = -1;
-
-  if (!st->entered || st->orig == NULL)
-    return;
-  fd = ocirt_cgroup_open_in (h, st->orig, O_PATH);
-  if (fd >= 0)
-    write_pid (fd, pid);
-}
-
 int
-ocirt_cgroup_create_and_enter (const char *path, pid_t pid, ocirt_error_t *err)
+ocirt_cgroup_prepare (const char *path, ocirt_cgroup_joiner *out,
+                      ocirt_error_t *err)
 {
   ocirt_cgroup_hierarchies hs = { 0 };
   cleanup_strv char **comps = NULL;
   cleanup_free create_state *st = NULL;
-  size_t n = 0, i;
   cleanup_free char *clean = ocirt_cgroup_clean_path (path);
+  ocirt_cgroup_joiner j = { 0 };
+  size_t n = 0, i, off = 0;
+  bool names_full = false;
   int ret = -1;
 
   if (clean == NULL || strcmp (clean, "/") == 0)
@@ -313,37 +303,65 @@ ocirt_cgroup_create_and_enter (const char *path, pid_t pid, ocirt_error_t *err)
   path = clean;
   if (ocirt_cgroup_hierarchies_load (&hs, err) < 0)
     return -1;
+  if (hs.n > OCIRT_CGROUP_MAX_JOIN)
+    {
+      ocirt_cgroup_hierarchies_free (&hs);
+      return ocirt_error_set (err, E2BIG, "%zu cgroup hierarchies (at most %d)",
+                              hs.n, OCIRT_CGROUP_MAX_JOIN);
+    }
   comps = split_path (path, &n);
   st = xcalloc (hs.n, sizeof (*st));
   for (i = 0; i < hs.n; i++)
     st[i].first_created = -1;
 
   for (i = 0; i < hs.n; i++)
-    if (mkdir_p (&hs.h[i], comps, n, &st[i], err) < 0)
-      goto out;
-  for (i = 0; i < hs.n; i++)
     {
-      char *orig = ocirt_cgroup_proc_path (pid, &hs.h[i]);
-      st[i].orig = orig ? ocirt_cgroup_clean_path (orig) : NULL;
-      free (orig);
-      if (enter_one (&hs.h[i], path, pid, err) < 0)
+      cleanup_close int leaf = -1;
+      int fd;
+      size_t len;
+
+      if (mkdir_p (&hs.h[i], comps, n, &st[i], &leaf, err) < 0)
         goto out;
-      st[i].entered = true;
+      fd = openat (leaf, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          ocirt_error_errno (err, "open \"%s%s/cgroup.procs\"",
+                             hs.h[i].mountpoint, path);
+          goto out;
+        }
+      j.fds[j.n++] = fd;
+      /* Names for the init's messages, as long as they fit.  */
+      len = strlen (hs.h[i].mountpoint) + strlen (path) + 1;
+      if (!names_full && off + len <= sizeof j.names)
+        {
+          snprintf (j.names + off, len, "%s%s", hs.h[i].mountpoint, path);
+          off += len;
+        }
+      else
+        names_full = true;
     }
+  j.names_len = off;
   ret = 0;
 
 out:
   for (i = 0; i < hs.n; i++)
-    {
-      if (ret < 0)
-        {
-          undo_enter (&hs.h[i], pid, &st[i]);
-          undo_mkdir (&hs.h[i], comps, n, &st[i]);
-        }
-      free (st[i].orig);
-    }
+    if (ret < 0)
+      undo_mkdir (&hs.h[i], comps, n, &st[i]);
+  if (ret < 0)
+    ocirt_cgroup_joiner_release (&j);
+  else
+    *out = j;
   ocirt_cgroup_hierarchies_free (&hs);
   return ret;
+}
+
+void
+ocirt_cgroup_joiner_release (ocirt_cgroup_joiner *j)
+{
+  for (size_t i = 0; i < j->n; i++)
+    if (j->fds[i] >= 0)
+      close (j->fds[i]);
+  j->n = 0;
 }
 
 int

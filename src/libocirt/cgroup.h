@@ -23,10 +23,24 @@ int ocirt_cgroup_layout_detect (ocirt_cgroup_layout *out, ocirt_error_t *err);
 char *ocirt_cgroup_path_for (const oci_linux *l, const char *id,
                              ocirt_error_t *err);
 
-/* Create the cgroup in every mounted v1 hierarchy and in the v2 tree, and
-   move pid into it.  On failure nothing created is left.  */
-int ocirt_cgroup_create_and_enter (const char *path, pid_t pid,
-                                   ocirt_error_t *err);
+/* The container's cgroup, made ready for the init to join: one
+   cgroup.procs file per hierarchy, open for writing.  */
+#define OCIRT_CGROUP_MAX_JOIN 24
+typedef struct
+{
+  int fds[OCIRT_CGROUP_MAX_JOIN];
+  size_t n;
+  char names[2048]; /* "hierarchy/path\0" per fd, while they fit */
+  size_t names_len;
+} ocirt_cgroup_joiner;
+
+/* Create the cgroup in every mounted v1 hierarchy and in the v2 tree and
+   open the cgroup.procs files.  The init joins by writing "0" to each (a
+   process moving itself), so the runtime does this while the init still
+   starts up.  On failure nothing created is left.  */
+int ocirt_cgroup_prepare (const char *path, ocirt_cgroup_joiner *out,
+                          ocirt_error_t *err);
+void ocirt_cgroup_joiner_release (ocirt_cgroup_joiner *j);
 
 /* Move pid into an existing container cgroup (exec).  */
 int ocirt_cgroup_enter (const char *path, pid_t pid, ocirt_error_t *err);

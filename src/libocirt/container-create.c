@@ -3,13 +3,13 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "cgroup.h"
@@ -42,9 +42,10 @@ struct create_ctx
   char *cgroup_path;
   int dirfd;
   int lockfd;
-  int sync_fd; /* runtime end */
-  pid_t child; /* the process we forked */
-  pid_t pid;   /* the container init */
+  int sync_fd;  /* runtime end */
+  pid_t child;  /* the process we forked */
+  int spawn_ns; /* CLONE_NEW* flags the init was born with */
+  pid_t pid;    /* the container init */
   int master;
   struct ocirt_seccomp_prog seccomp;
   char *rdt_dir;
@@ -190,11 +191,78 @@ config_memfd (struct create_ctx *c, ocirt_error_t *err)
   return steal_fd (&fd);
 }
 
+/* Namespaces the init can be born in, so that it needs no unshare and,
+   for a new pid namespace, no fork of its own: every new namespace but
+   the cgroup one (its root is the cgroup the init joins later) and the
+   time one (offsets are written before anything enters it).  None when a
+   user namespace is involved: the other namespaces must belong to it and
+   the init sets it up first.  A time namespace needs the init's fork, so
+   the pid namespace is left to the init then.  */
+static int
+spawn_ns_flags (const oci_linux *l)
+{
+  int flags
+      = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID;
+
+  for (size_t i = 0; l && i < l->namespaces_len; i++)
+    {
+      if (l->namespaces[i].type == OCI_NS_USER)
+        return 0;
+      if (l->namespaces[i].type == OCI_NS_TIME)
+        flags &= ~CLONE_NEWPID;
+    }
+  return ocirt_ns_new_flags (l, true) & flags;
+}
+
+struct spawn_arg
+{
+  int exefd;
+  int sync_fd;
+  int preserve_fds;
+};
+
+/* The child of spawn_init, sharing the runtime's memory until its execve
+   (the runtime waits): it touches only its own stack.  */
+static int
+init_child (void *data)
+{
+  const struct spawn_arg *a = data;
+  char env0[64];
+  char *argv[] = { (char *)"ocirt", (char *)"init", NULL };
+  char *envp[] = { env0, NULL };
+  int fd = a->sync_fd;
+  sigset_t none;
+
+  /* Until it is created, the init dies with us.  */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* Keep the child's end across exec, above the preserved fds.  */
+  if (fd < 3 + a->preserve_fds)
+    {
+      fd = fcntl (a->sync_fd, F_DUPFD, 3 + a->preserve_fds);
+      if (fd < 0)
+        _exit (127);
+    }
+  else if (fcntl (fd, F_SETFD, 0) < 0)
+    _exit (127);
+  snprintf (env0, sizeof env0, "_OCIRT_SYNC_FD=%d", fd);
+  /* `run` blocks signals to forward them; the init starts clean.  */
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  fexecve (a->exefd, argv, envp);
+  _exit (127);
+}
+
+/* Start `ocirt init` from the sealed copy, as posix_spawn would (no copy
+   of the runtime's page tables: a fork costs ~0.3 ms here), born in the
+   new namespaces it can be born in.  */
 static int
 spawn_init (struct create_ctx *c, ocirt_error_t *err)
 {
   cleanup_close int exefd = -1;
-  int sv[2];
+  _Alignas(16) char stack[16384];
+  struct spawn_arg a;
+  sigset_t all, old;
+  int sv[2], saved;
   pid_t pid;
 
   exefd = ocirt_selfexe_sealed_fd (err);
@@ -202,42 +270,24 @@ spawn_init (struct create_ctx *c, ocirt_error_t *err)
     return -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return ocirt_error_set (err, errno, "socketpair");
-  pid = fork ();
+  a.exefd = exefd;
+  a.sync_fd = sv[1];
+  a.preserve_fds = c->o->preserve_fds;
+  c->spawn_ns = spawn_ns_flags (c->spec->linux);
+  /* No signal may run in the child while it shares our memory.  */
+  sigfillset (&all);
+  sigprocmask (SIG_BLOCK, &all, &old);
+  pid = clone (init_child, stack + sizeof stack,
+               CLONE_VM | CLONE_VFORK | SIGCHLD | c->spawn_ns, &a);
+  saved = errno;
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  close (sv[1]);
   if (pid < 0)
     {
       close (sv[0]);
-      close (sv[1]);
-      return ocirt_error_set (err, errno, "fork");
+      return ocirt_error_set (err, saved, "clone the init (flags 0x%x)",
+                              (unsigned)c->spawn_ns);
     }
-  if (pid == 0)
-    {
-      char env0[64];
-      char *argv[] = { (char *)"ocirt", (char *)"init", NULL };
-      char *envp[] = { env0, NULL };
-      int fd = sv[1];
-
-      sigset_t none;
-
-      close (sv[0]);
-      /* `run` blocks signals to forward them; the init starts clean.  */
-      sigemptyset (&none);
-      sigprocmask (SIG_SETMASK, &none, NULL);
-      /* Until it is created, the init dies with us.  */
-      prctl (PR_SET_PDEATHSIG, SIGKILL);
-      /* Keep the child's end across exec, above the preserved fds.  */
-      if (fd < 3 + c->o->preserve_fds)
-        {
-          fd = fcntl (sv[1], F_DUPFD, 3 + c->o->preserve_fds);
-          if (fd < 0)
-            _exit (127);
-        }
-      else if (fcntl (fd, F_SETFD, 0) < 0)
-        _exit (127);
-      snprintf (env0, sizeof env0, "_OCIRT_SYNC_FD=%d", fd);
-      fexecve (exefd, argv, envp);
-      _exit (127);
-    }
-  close (sv[1]);
   c->sync_fd = sv[0];
   c->child = pid;
   return 0;
@@ -260,6 +310,7 @@ send_config (struct create_ctx *c, ocirt_error_t *err)
   if (c->o->no_new_keyring)
     p.flags |= OCIRT_INIT_NO_NEW_KEYRING;
   p.preserve_fds = c->o->preserve_fds;
+  p.spawn_ns = c->spawn_ns;
   if (lfds)
     {
       int n = 0;
@@ -302,6 +353,26 @@ send_config (struct create_ctx *c, ocirt_error_t *err)
   }
   return ocirt_sync_send (c->sync_fd, OCIRT_SYNC_CONFIG, buf, off, fds, nfds,
                           err);
+}
+
+/* Make the container's cgroup and hand the init its cgroup.procs files:
+   it joins by itself once its namespaces exist, so that their kernel
+   objects (a network namespace alone is ~90 KiB) are not charged to a
+   container that may have a 512 KiB limit, and no round trip waits for
+   the runtime.  */
+static int
+send_cgroup (struct create_ctx *c, ocirt_error_t *err)
+{
+  ocirt_cgroup_joiner j = { 0 };
+  int r;
+
+  if (ocirt_cgroup_prepare (c->cgroup_path, &j, err) < 0)
+    return -1;
+  c->cgroup_made = true;
+  r = ocirt_sync_send (c->sync_fd, OCIRT_SYNC_CGROUP, j.names, j.names_len,
+                       j.fds, (int)j.n, err);
+  ocirt_cgroup_joiner_release (&j);
+  return r;
 }
 
 static char *
@@ -391,19 +462,13 @@ sync_loop (struct create_ctx *c, ocirt_error_t *err)
               < 0)
             return -1;
           break;
-        case OCIRT_SYNC_READY_FOR_CGROUP:
-          if (ocirt_cgroup_create_and_enter (c->cgroup_path, c->child, err) < 0)
-            return -1;
-          c->cgroup_made = true;
-          if (ocirt_sync_send (c->sync_fd, OCIRT_SYNC_CGROUP_DONE, NULL, 0,
-                               NULL, 0, err)
-              < 0)
-            return -1;
-          break;
         case OCIRT_SYNC_PID:
           {
             int32_t pid;
             memcpy (&pid, m.payload, sizeof pid);
+            /* 0: the init itself is the container's init.  */
+            if (pid == 0)
+              pid = c->child;
             if (pid <= 0)
               return ocirt_error_set (err, EPROTO, "sync: bad pid %d", pid);
             c->pid = pid;
@@ -641,6 +706,9 @@ do_create (struct create_ctx *c, ocirt_error_t *err)
     return -1;
   if (send_config (c, err) < 0)
     return -1;
+  /* While the init execs and reads its config.  */
+  if (send_cgroup (c, err) < 0)
+    return -1;
   if (sync_loop (c, err) < 0)
     return -1;
   /* Limits go on once the init has built the container and waits for
@@ -682,7 +750,7 @@ ocirt_container_create (const struct ocirt_create_opts *o,
   else if (out)
     {
       out->pid = c.pid;
-      out->pidfd = (int)syscall (SYS_pidfd_open, c.pid, 0);
+      out->pidfd = ocirt_pidfd_open (c.pid);
       out->master = c.master;
     }
   else if (c.master >= 0)

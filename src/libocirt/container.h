@@ -102,6 +102,7 @@ struct ocirt_init_params
   uint32_t flags;
   int32_t preserve_fds;
   int32_t listen_fds;
+  int32_t spawn_ns; /* CLONE_NEW* flags the init was born with */
   /* NUL-terminated strings follow: id, bundle, rootfs.  */
 };
 

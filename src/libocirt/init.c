@@ -38,12 +38,14 @@ struct init_state
   oci_spec *spec;
   struct ocirt_init_ctx ctx;
   int listen_fds;
+  int spawn_ns;       /* CLONE_NEW* flags we were born with */
   void *seccomp;      /* BPF program from the runtime */
   size_t seccomp_len; /* instructions */
   bool seccomp_notify;
   bool seccomp_loaded;
   bool exec_mode; /* exec: join a running container */
   int procfd;     /* private procfs handle (procfs.h), -1: none */
+  struct ocirt_sync_msg *cgroup; /* create: cgroup.procs files to join */
 };
 
 static void fill_ctx (struct init_state *s, const struct ocirt_init_params *p);
@@ -138,6 +140,7 @@ fill_ctx (struct init_state *s, const struct ocirt_init_params *pp)
   s->ctx.has_terminal = s->spec->process && s->spec->process->terminal;
   s->ctx.fifo_fd = s->fifo_fd;
   s->listen_fds = p.listen_fds;
+  s->spawn_ns = p.spawn_ns;
   for (size_t i = 0; i < s->spec->linux->namespaces_len; i++)
     {
       const oci_namespace *ns = &s->spec->linux->namespaces[i];
@@ -200,13 +203,39 @@ joins (const oci_linux *l, oci_ns_type t)
   return false;
 }
 
+/* create: the runtime made the cgroup while we started; move ourselves
+   into it through the cgroup.procs files it opened, and close them.  */
+static int
+join_cgroups (struct init_state *s, ocirt_error_t *err)
+{
+  struct ocirt_sync_msg *m = s->cgroup;
+  const char *name = m->payload;
+  int ret = 0;
+
+  for (int i = 0; i < m->nfds; i++)
+    {
+      if (ret == 0 && write (m->fds[i], "0", 1) != 1)
+        {
+          bool named = name < m->payload + m->len;
+          ret = ocirt_error_set (err, errno, "join cgroup \"%s\"",
+                                 named ? name : "(one of the hierarchies)");
+        }
+      close (m->fds[i]);
+      if (name < m->payload + m->len)
+        name += strlen (name) + 1;
+    }
+  free (m);
+  s->cgroup = NULL;
+  return ret;
+}
+
 /* Namespaces other than user; returns 1 in the container init, 0 in the
    process that only forked it (which then exits).  */
 static int
 setup_namespaces (struct init_state *s, ocirt_error_t *err)
 {
   const oci_linux *l = s->spec->linux;
-  int flags = ocirt_ns_new_flags (l, true);
+  int flags = ocirt_ns_new_flags (l, true) & ~s->spawn_ns;
   bool need_fork;
   int32_t pid;
   pid_t child;
@@ -223,24 +252,15 @@ setup_namespaces (struct init_state *s, ocirt_error_t *err)
      are not charged to a container that may have a 512 KiB limit.  No
      container code has run yet.  The cgroup namespace comes after the
      join: its root is the cgroup we are in.  (exec joined already.)  */
-  if (!s->exec_mode)
-    {
-      struct ocirt_sync_msg m;
-
-      if (ocirt_sync_send (s->sync_fd, OCIRT_SYNC_READY_FOR_CGROUP, NULL, 0,
-                           NULL, 0, err)
-              < 0
-          || ocirt_sync_expect (s->sync_fd, OCIRT_SYNC_CGROUP_DONE, &m, err)
-                 < 0)
-        return -1;
-    }
+  if (!s->exec_mode && join_cgroups (s, err) < 0)
+    return -1;
   if ((flags & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
     return ocirt_error_set (err, errno, "unshare cgroup namespace");
   need_fork = (flags & (CLONE_NEWPID | CLONE_NEWTIME)) || joins (l, OCI_NS_PID)
               || joins (l, OCI_NS_TIME);
   if (!need_fork)
     {
-      pid = getpid ();
+      pid = 0; /* ourselves: the runtime knows our pid */
       return ocirt_sync_send (s->sync_fd, OCIRT_SYNC_PID, &pid, sizeof pid,
                               NULL, 0, err)
                      < 0
@@ -402,6 +422,9 @@ prepare (struct init_state *s, char **exe, ocirt_error_t *err)
   /* idmapped mounts need host root, which we stop being in the user
      namespace.  */
   if (ocirt_rootfs_early (&s->ctx, err) < 0)
+    return -1;
+  s->cgroup = xmalloc (sizeof (*s->cgroup));
+  if (ocirt_sync_expect (s->sync_fd, OCIRT_SYNC_CGROUP, s->cgroup, err) < 0)
     return -1;
   if (setup_userns (s, err) < 0)
     return -1;

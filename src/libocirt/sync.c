@@ -14,10 +14,9 @@ struct wire_hdr
 
 /* Largest payload each type may carry; 0 means none.  */
 static const uint32_t max_payload[OCIRT_SYNC_TYPE_MAX] = {
-  [OCIRT_SYNC_CONFIG] = OCIRT_SYNC_MAX,
-  [OCIRT_SYNC_PID] = sizeof (int32_t),
-  [OCIRT_SYNC_ERROR] = OCIRT_SYNC_MAX,
-  [OCIRT_SYNC_WARNING] = OCIRT_SYNC_MAX,
+  [OCIRT_SYNC_CONFIG] = OCIRT_SYNC_MAX, [OCIRT_SYNC_PID] = sizeof (int32_t),
+  [OCIRT_SYNC_ERROR] = OCIRT_SYNC_MAX,  [OCIRT_SYNC_WARNING] = OCIRT_SYNC_MAX,
+  [OCIRT_SYNC_CGROUP] = OCIRT_SYNC_MAX,
 };
 
 static const uint32_t exact_payload[OCIRT_SYNC_TYPE_MAX] = {
@@ -39,8 +38,7 @@ ocirt_sync_type_name (uint32_t type)
     [OCIRT_SYNC_ERROR] = "error",
     [OCIRT_SYNC_WARNING] = "warning",
     [OCIRT_SYNC_SECCOMP_FD] = "seccomp-fd",
-    [OCIRT_SYNC_READY_FOR_CGROUP] = "ready-for-cgroup",
-    [OCIRT_SYNC_CGROUP_DONE] = "cgroup-done",
+    [OCIRT_SYNC_CGROUP] = "cgroup",
   };
   if (type == 0 || type >= OCIRT_SYNC_TYPE_MAX)
     return "unknown";

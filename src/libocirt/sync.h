@@ -8,10 +8,9 @@
 
    runtime -> init                      init -> runtime
    CONFIG   (params; fds: config, fifo)
+   CGROUP   (fds: cgroup.procs of each hierarchy; their names)
                                         READY_FOR_MAPPINGS (new userns)
    MAPPINGS_DONE
-                                        READY_FOR_CGROUP (namespaces exist)
-   CGROUP_DONE
                                         PID    (int32: container init, host pid)
                                         RUN_HOOKS (prestart + createRuntime now)
    HOOKS_DONE
@@ -28,7 +27,7 @@
 #include "error.h"
 
 #define OCIRT_SYNC_MAX 8192
-#define OCIRT_SYNC_MAX_FDS 4
+#define OCIRT_SYNC_MAX_FDS 24
 
 enum ocirt_sync_type
 {
@@ -43,8 +42,7 @@ enum ocirt_sync_type
   OCIRT_SYNC_ERROR,
   OCIRT_SYNC_WARNING,
   OCIRT_SYNC_SECCOMP_FD,
-  OCIRT_SYNC_READY_FOR_CGROUP,
-  OCIRT_SYNC_CGROUP_DONE,
+  OCIRT_SYNC_CGROUP,
   OCIRT_SYNC_TYPE_MAX
 };
 
