@@ -181,6 +181,29 @@ umount_hugetlb ()
   umount "$HUGETLB" || umount -l "$HUGETLB"
   [[ -n $MADE_HUGETLB_DIR ]] && rmdir "$HUGETLB" && MADE_HUGETLB_DIR=
   MOUNTED_HUGETLB=
+  hugetlb_back_to_v2
+}
+
+# The kernel destroys an unmounted v1 hierarchy only when its last cgroup
+# is gone; a cgroup still dying at the unmount keeps it (and hugetlb away
+# from the v2 tree) until the next time the hierarchy is released.  Mount
+# and release it once more, in a mount namespace of its own, so that the
+# host's layout is the one found before the benchmark.
+hugetlb_back_to_v2 ()
+{
+  local i tmp
+  for ((i = 0; i < 10; i++)); do
+    grep -qw hugetlb "$CG/unified/cgroup.controllers" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  tmp=$(mktemp -d) || return 0
+  unshare -m sh -c 'mount -t cgroup -o hugetlb cgroup "$1" && umount "$1"' sh "$tmp" 2>/dev/null
+  rmdir "$tmp"
+  for ((i = 0; i < 20; i++)); do
+    grep -qw hugetlb "$CG/unified/cgroup.controllers" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "note: hugetlb is not back in the v2 tree after the benchmark" >&2
 }
 
 cleanup ()
