@@ -192,16 +192,14 @@ umount_hugetlb ()
 hugetlb_back_to_v2 ()
 {
   local i tmp
-  for ((i = 0; i < 10; i++)); do
+  for ((i = 0; i < 40; i++)); do
     grep -qw hugetlb "$CG/unified/cgroup.controllers" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  tmp=$(mktemp -d) || return 0
-  unshare -m sh -c 'mount -t cgroup -o hugetlb cgroup "$1" && umount "$1"' sh "$tmp" 2>/dev/null
-  rmdir "$tmp"
-  for ((i = 0; i < 20; i++)); do
-    grep -qw hugetlb "$CG/unified/cgroup.controllers" 2>/dev/null && return 0
-    sleep 0.1
+    # A dying cgroup may still hold the hierarchy: try again a bit later.
+    if ((i % 4 == 3)) && tmp=$(mktemp -d); then
+      unshare -m sh -c 'mount -t cgroup -o hugetlb cgroup "$1" && umount "$1"' sh "$tmp" 2>/dev/null
+      rmdir "$tmp"
+    fi
+    sleep 0.25
   done
   echo "note: hugetlb is not back in the v2 tree after the benchmark" >&2
 }

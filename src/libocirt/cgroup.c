@@ -775,6 +775,32 @@ remove_in (const ocirt_cgroup_hierarchy *h, const char *path,
 
 /* Only the leaf (and cgroups the container made below it) is removed, as
    runc does; parents created for a nested cgroupsPath stay.  */
+/* The common case -- the container's processes are gone and it made no
+   cgroups of its own -- costs one rmdir per hierarchy.  True when the
+   cgroup is gone from every hierarchy; on anything else the caller does
+   it the long way (kill, wait, remove recursively).  */
+static bool
+remove_quick (const ocirt_cgroup_hierarchies *hs, const char *path)
+{
+  const char *leaf = strrchr (path, '/') + 1;
+  cleanup_free char *parent = xstrndup (path, (size_t)(leaf - path));
+
+  if (*leaf == '\0')
+    return false;
+  for (size_t i = 0; i < hs->n; i++)
+    {
+      cleanup_close int pfd = ocirt_cgroup_open_in (&hs->h[i], parent, O_PATH);
+
+      if (pfd == -ENOENT)
+        continue;
+      if (pfd < 0)
+        return false;
+      if (unlinkat (pfd, leaf, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        return false;
+    }
+  return true;
+}
+
 int
 ocirt_cgroup_destroy (const char *path, ocirt_error_t *err)
 {
@@ -790,6 +816,11 @@ ocirt_cgroup_destroy (const char *path, ocirt_error_t *err)
                             path);
   if (ocirt_cgroup_hierarchies_load (&hs, err) < 0)
     return -1;
+  if (remove_quick (&hs, clean))
+    {
+      ocirt_cgroup_hierarchies_free (&hs);
+      return 0;
+    }
   if (ocirt_cgroup_exists (clean))
     ocirt_cgroup_kill_all (clean, SIGKILL, &kerr);
   ocirt_error_release (&kerr);
