@@ -132,8 +132,7 @@ add_warning (char ***warnings, char *msg)
 struct capsets
 {
   uint64_t bounding, effective, permitted, inheritable, ambient;
-  uint64_t bounding_now; /* the process's bounding set before the drop */
-  uint64_t warned;       /* names already warned about (by number) */
+  uint64_t warned; /* names already warned about (by number) */
 };
 
 /* Turn a list of names into a mask.  Unknown names and capabilities the
@@ -205,6 +204,30 @@ set_caps (uint64_t eff, uint64_t perm, uint64_t inh)
   return (int)syscall (SYS_capset, &hdr, data);
 }
 
+static uint64_t
+names_mask (char *const *names, size_t n)
+{
+  uint64_t m = 0;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      int c = ocirt_cap_from_name (names[i]);
+      if (c >= 0 && c < 64)
+        m |= UINT64_C (1) << c;
+    }
+  return m;
+}
+
+static uint64_t
+named_caps (const oci_capabilities *c)
+{
+  return names_mask (c->bounding, c->bounding_len)
+         | names_mask (c->permitted, c->permitted_len)
+         | names_mask (c->effective, c->effective_len)
+         | names_mask (c->inheritable, c->inheritable_len)
+         | names_mask (c->ambient, c->ambient_len);
+}
+
 static int
 compute_sets (const oci_capabilities *c, struct capsets *cs, char ***warnings,
               ocirt_error_t *err)
@@ -217,11 +240,14 @@ compute_sets (const oci_capabilities *c, struct capsets *cs, char ***warnings,
   if (get_caps (data) < 0)
     return ocirt_error_errno (err, "capget");
   permitted_now = data[0].permitted | ((uint64_t)data[1].permitted << 32);
+  /* Only the capabilities the config names matter here: one prctl each,
+     not one per capability the kernel knows (every system call counts
+     on a virtual machine).  */
   for (i = 0; i <= last; i++)
-    if (prctl (PR_CAPBSET_READ, i, 0, 0, 0) > 0)
+    if ((named_caps (c) & (UINT64_C (1) << i))
+        && prctl (PR_CAPBSET_READ, i, 0, 0, 0) > 0)
       bounding_now |= UINT64_C (1) << i;
   memset (cs, 0, sizeof (*cs));
-  cs->bounding_now = bounding_now;
   cs->bounding = names_to_mask (c->bounding, c->bounding_len, bounding_now,
                                 last, cs, warnings);
   cs->permitted
@@ -239,17 +265,21 @@ compute_sets (const oci_capabilities *c, struct capsets *cs, char ***warnings,
   return 0;
 }
 
+/* Drop from the bounding set every capability not kept.  Dropping one
+   that is not there succeeds, so the set is not read first, except to
+   excuse a refusal.  */
 static int
-drop_bounding (uint64_t keep, uint64_t now, ocirt_error_t *err)
+drop_bounding (uint64_t keep, ocirt_error_t *err)
 {
   int last = last_cap ();
   int i;
 
   for (i = 0; i <= last; i++)
     {
-      if ((keep & (UINT64_C (1) << i)) || !(now & (UINT64_C (1) << i)))
+      if (keep & (UINT64_C (1) << i))
         continue;
-      if (prctl (PR_CAPBSET_DROP, i, 0, 0, 0) < 0)
+      if (prctl (PR_CAPBSET_DROP, i, 0, 0, 0) < 0
+          && !(errno == EPERM && prctl (PR_CAPBSET_READ, i, 0, 0, 0) == 0))
         return ocirt_error_errno (
             err, "drop %s from the bounding set",
             i < (int)ARRAY_SIZE (cap_names) - 1 ? cap_names[i] : "capability");
@@ -323,7 +353,7 @@ ocirt_apply_user_and_caps (const oci_process *p, bool setgroups_allowed,
       if (compute_sets (c, &cs, warnings, err) < 0)
         return -1;
       /* Still root with every capability: drop the bounding set now.  */
-      if (drop_bounding (cs.bounding, cs.bounding_now, err) < 0)
+      if (drop_bounding (cs.bounding, err) < 0)
         return -1;
     }
   if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)

@@ -629,7 +629,7 @@ spawn (struct exec_ctx *c, const struct ocirt_init_params *params,
        ocirt_error_t *err)
 {
   /* The shared child's stack; one child at a time.  */
-  static _Alignas (16) char stack[256 * 1024];
+  static _Alignas(16) char stack[256 * 1024];
   cleanup_close int exefd = -1;
   struct spawn_arg a;
   int sv[2], saved;

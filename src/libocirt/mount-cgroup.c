@@ -116,20 +116,34 @@ all_in (const char *want, const char *have)
   return true;
 }
 
+/* /proc/self/cgroup, read once: the init's cgroups do not change while
+   it mounts them, and each hierarchy asks.  */
+static const char *
+own_cgroups (void)
+{
+  static char *text;
+  size_t len;
+
+  if (text == NULL
+      && ocirt_read_file_at (-1, "/proc/self/cgroup", 1 << 16, &text, &len) < 0)
+    text = NULL;
+  return text;
+}
+
 /* The init's own cgroup path in hierarchy h, from /proc/self/cgroup.  */
 static char *
 own_cgroup_path (const struct hierarchy *h)
 {
-  cleanup_file FILE *f = fopen ("/proc/self/cgroup", "re");
-  cleanup_free char *line = NULL;
-  size_t cap = 0;
+  const char *text = own_cgroups ();
   bool v2 = strcmp (h->fstype, "cgroup2") == 0;
 
-  if (f == NULL)
-    return NULL;
-  while (getline (&line, &cap, f) > 0)
+  while (text && *text)
     {
+      const char *eol = strchrnul (text, '\n');
+      cleanup_free char *line = xstrndup (text, (size_t)(eol - text));
       char *ctrl = strchr (line, ':'), *path;
+
+      text = *eol ? eol + 1 : eol;
       if (ctrl == NULL)
         continue;
       ctrl++;
@@ -137,7 +151,6 @@ own_cgroup_path (const struct hierarchy *h)
       if (path == NULL)
         continue;
       *path++ = '\0';
-      path[strcspn (path, "\n")] = '\0';
       if (v2 ? *ctrl == '\0' : (*ctrl != '\0' && all_in (ctrl, h->super)))
         return xstrdup (path);
     }

@@ -356,17 +356,47 @@ ocirt_write_file_atomic_at (int dirfd, const char *name, const void *buf,
   return 0;
 }
 
+/* Days since 1970-01-01 to a proleptic Gregorian date (the civil calendar
+   counted in 400-year eras of 146097 days, years starting in March).  */
+static void
+civil_date (long long days, long long *year, unsigned *month, unsigned *day)
+{
+  long long z = days + 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = (unsigned)(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+
+  *day = doy - (153 * mp + 2) / 5 + 1;
+  *month = mp < 10 ? mp + 3 : mp - 9;
+  *year = (long long)yoe + era * 400 + (*month <= 2);
+}
+
+void
+ocirt_rfc3339_format (const struct timespec *ts, char *buf, size_t len)
+{
+  long long secs = (long long)ts->tv_sec;
+  long long days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+  long long rest = secs - days * 86400;
+  long long year;
+  unsigned month, day;
+
+  /* Not gmtime_r or strftime: glibc loads the local time zone for them (a
+     read of /etc/localtime) that UTC does not need.  */
+  civil_date (days, &year, &month, &day);
+  snprintf (buf, len, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09ldZ", year,
+            month, day, rest / 3600, rest / 60 % 60, rest % 60,
+            (long)ts->tv_nsec);
+}
+
 void
 ocirt_rfc3339_now (char *buf, size_t len)
 {
   struct timespec ts;
-  struct tm tm;
-  char base[32];
 
   clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+  ocirt_rfc3339_format (&ts, buf, len);
 }
 
 int

@@ -91,5 +91,7 @@ int ocirt_pidfd_open (pid_t pid);
 
 /* Current time as RFC 3339 with nanoseconds, UTC.  */
 void ocirt_rfc3339_now (char *buf, size_t len);
+struct timespec;
+void ocirt_rfc3339_format (const struct timespec *ts, char *buf, size_t len);
 
 #endif

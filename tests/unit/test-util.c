@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "util.h"
@@ -28,11 +31,38 @@ test_parse_int_strict (void **state)
   assert_int_equal (ocirt_parse_uint32 ("4294967296", &u), -ERANGE);
 }
 
+/* The calendar arithmetic agrees with the C library's over leap years,
+   century rules and negative times.  */
+static void
+test_rfc3339 (void **state)
+{
+  static const long long secs[]
+      = { 0,         1,          86399,      86400,       951782400,
+          951868800, 4107542399, 4107542400, 1709164800,  1798675199,
+          -1,        -86400,     -86401,     253402300799 };
+  char got[64], want[64];
+
+  (void)state;
+  for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++)
+    {
+      struct timespec ts = { (time_t)secs[i], 123456789 };
+      struct tm tm;
+
+      gmtime_r (&ts.tv_sec, &tm);
+      snprintf (want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.123456789Z",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec);
+      ocirt_rfc3339_format (&ts, got, sizeof got);
+      assert_string_equal (got, want);
+    }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_parse_int_strict),
+    cmocka_unit_test (test_rfc3339),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
