@@ -76,6 +76,10 @@ int ocirt_cgroup_freeze (const char *path, bool freeze, ocirt_error_t *err);
 
 /* Is the cgroup frozen (paused)?  */
 bool ocirt_cgroup_is_frozen (const char *path);
+/* The same for many containers: an O_PATH fd of the freezer hierarchy's
+   root (*v1) or of the v2 tree, then a lookup relative to it.  */
+int ocirt_cgroup_freezer_root (bool *v1);
+bool ocirt_cgroup_is_frozen_in (int rootfd, bool v1, const char *path);
 
 /* OOM kills in the cgroup so far, -1 when the kernel does not say.  */
 int64_t ocirt_cgroup_oom_kills (const char *path);

@@ -1,5 +1,7 @@
 #include <config.h>
 
+#include <limits.h>
+
 #include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
@@ -261,12 +263,51 @@ int
 ocirt_state_read (int dirfd, struct ocirt_state *st, ocirt_error_t *err)
 {
   cleanup_free char *buf = NULL;
+  char small[8192];
   int r;
 
   memset (st, 0, sizeof *st);
-  r = ocirt_read_file_at (dirfd, STATE_FILE, STATE_MAX, &buf, NULL);
+  /* One read for the usual few hundred bytes, the whole file
+     otherwise.  */
+  r = ocirt_read_record_at (dirfd, STATE_FILE, small, sizeof small);
+  if (r >= 0)
+    return ocirt_state_parse (small, st, err);
+  if (r == -EFBIG)
+    r = ocirt_read_file_at (dirfd, STATE_FILE, STATE_MAX, &buf, NULL);
   if (r < 0)
     return ocirt_error_set (err, -r, "read state file");
+  return ocirt_state_parse (buf, st, err);
+}
+
+int
+ocirt_state_read_named (int rootfd, const char *id, struct ocirt_state *st,
+                        ocirt_error_t *err)
+{
+  cleanup_close int fd = -1;
+  cleanup_free char *buf = NULL;
+  char path[NAME_MAX + 32];
+  char small[8192];
+  ssize_t r;
+
+  memset (st, 0, sizeof *st);
+  snprintf (path, sizeof path, "%s/" STATE_FILE, id);
+  /* The id must be a directory of the root, not a link out of it.  */
+  fd = ocirt_openat_beneath (rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return ocirt_error_set (err, -fd, "read state file");
+  do
+    r = read (fd, small, sizeof small - 1);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return ocirt_error_set (err, errno, "read state file");
+  if ((size_t)r < sizeof small - 1)
+    {
+      small[r] = '\0';
+      return ocirt_state_parse (small, st, err);
+    }
+  if (lseek (fd, 0, SEEK_SET) < 0
+      || (r = ocirt_read_fd (fd, STATE_MAX, &buf, NULL)) < 0)
+    return ocirt_error_set (err, r < 0 ? (int)-r : errno, "read state file");
   return ocirt_state_parse (buf, st, err);
 }
 
@@ -366,13 +407,20 @@ ocirt_state_release (struct ocirt_state *st)
 int
 ocirt_pid_start_time (int pid, uint64_t *out)
 {
+  return ocirt_pid_start_time_at (-1, pid, out);
+}
+
+int
+ocirt_pid_start_time_at (int procfd, int pid, uint64_t *out)
+{
   char path[64];
-  cleanup_free char *buf = NULL;
+  char buf[1024];
   char *p, *save = NULL;
   int r, field;
 
-  snprintf (path, sizeof path, "/proc/%d/stat", pid);
-  r = ocirt_read_file_at (-1, path, 4096, &buf, NULL);
+  snprintf (path, sizeof path, "%s%d/stat", procfd < 0 ? "/proc/" : "", pid);
+  /* One read: procfs makes the whole record at once.  */
+  r = ocirt_read_record_at (procfd, path, buf, sizeof buf);
   if (r < 0)
     return r;
   /* comm may hold spaces and parens: fields start after the last ')'.  */
@@ -394,11 +442,17 @@ ocirt_pid_start_time (int pid, uint64_t *out)
 bool
 ocirt_pid_alive (int pid, uint64_t start)
 {
+  return ocirt_pid_alive_at (-1, pid, start);
+}
+
+bool
+ocirt_pid_alive_at (int procfd, int pid, uint64_t start)
+{
   uint64_t now;
 
   if (pid <= 0)
     return false;
-  if (ocirt_pid_start_time (pid, &now) < 0)
+  if (ocirt_pid_start_time_at (procfd, pid, &now) < 0)
     return false;
   return start == 0 || now == start;
 }
@@ -406,11 +460,27 @@ ocirt_pid_alive (int pid, uint64_t start)
 const char *
 ocirt_state_status (int dirfd, const struct ocirt_state *st)
 {
-  if (!ocirt_pid_alive (st->pid, st->pid_start))
+  return ocirt_state_status_at (dirfd, st, NULL, "exec.fifo");
+}
+
+const char *
+ocirt_state_status_at (int dirfd, const struct ocirt_state *st,
+                       const struct ocirt_status_ctx *ctx, const char *fifo)
+{
+  bool frozen;
+
+  if (!ocirt_pid_alive_at (ctx ? ctx->procfd : -1, st->pid, st->pid_start))
     return "stopped";
-  if (st->cgroup_path && ocirt_cgroup_is_frozen (st->cgroup_path))
+  if (st->cgroup_path == NULL)
+    frozen = false;
+  else if (ctx && ctx->freezerfd >= 0)
+    frozen = ocirt_cgroup_is_frozen_in (ctx->freezerfd, ctx->freezer_v1,
+                                        st->cgroup_path);
+  else
+    frozen = ocirt_cgroup_is_frozen (st->cgroup_path);
+  if (frozen)
     return "paused";
-  if (faccessat (dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+  if (faccessat (dirfd, fifo, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return "created";
   return "running";
 }

@@ -60,9 +60,28 @@ void ocirt_state_release (struct ocirt_state *st);
 /* Status of a container from its state and the live process.  */
 const char *ocirt_state_status (int dirfd, const struct ocirt_state *st);
 
+/* For many containers at once (list): fds opened once instead of a path
+   walk per container.  procfd: "/proc"; freezerfd: the root of the
+   freezer hierarchy (freezer_v1) or of the v2 tree, or -1.  */
+struct ocirt_status_ctx
+{
+  int procfd;
+  int freezerfd;
+  bool freezer_v1;
+};
+const char *ocirt_state_status_at (int dirfd, const struct ocirt_state *st,
+                                   const struct ocirt_status_ctx *ctx,
+                                   const char *fifo);
+
+/* state.json of container id under the state root (list).  */
+int ocirt_state_read_named (int rootfd, const char *id, struct ocirt_state *st,
+                            ocirt_error_t *err);
+
 /* Is pid still the process that was started (start time check)?  */
 bool ocirt_pid_alive (int pid, uint64_t start);
 int ocirt_pid_start_time (int pid, uint64_t *out);
+int ocirt_pid_start_time_at (int procfd, int pid, uint64_t *out);
+bool ocirt_pid_alive_at (int procfd, int pid, uint64_t start);
 
 /* The runtime-spec state JSON of the container (runtime.md + runc's
    rootfs/created/owner).  */

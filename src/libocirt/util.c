@@ -307,6 +307,71 @@ ocirt_read_file_at (int dirfd, const char *path, size_t max, char **out,
 }
 
 int
+ocirt_openat_beneath (int dirfd, const char *path, int flags)
+{
+#ifdef SYS_openat2
+  struct
+  {
+    uint64_t flags, mode, resolve;
+  } how = { (uint64_t)(flags | O_NOFOLLOW), 0,
+            0x08 /* RESOLVE_BENEATH */ | 0x04 /* RESOLVE_NO_SYMLINKS */ };
+  int fd = (int)syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+
+  if (fd >= 0)
+    return fd;
+  if (errno != ENOSYS)
+    return -errno;
+#endif
+  {
+    /* One component at a time, none of them a symlink.  */
+    cleanup_free char *copy = xstrdup (path);
+    cleanup_close int cur = -1;
+    char *save = NULL, *next;
+    int at = dirfd, fd;
+
+    for (char *c = strtok_r (copy, "/", &save); c; c = next)
+      {
+        next = strtok_r (NULL, "/", &save);
+        if (strcmp (c, "..") == 0)
+          return -EXDEV;
+        if (next == NULL)
+          {
+            fd = openat (at, c, flags | O_NOFOLLOW);
+            return fd < 0 ? -errno : fd;
+          }
+        fd = openat (at, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+          return -errno;
+        if (cur >= 0)
+          close (cur);
+        at = cur = fd;
+      }
+    return -ENOENT;
+  }
+}
+
+int
+ocirt_read_record_at (int dirfd, const char *path, char *buf, size_t size)
+{
+  cleanup_close int fd = openat (dirfd < 0 ? AT_FDCWD : dirfd, path,
+                                 O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  ssize_t r;
+
+  if (fd < 0)
+    return -errno;
+  do
+    r = read (fd, buf, size - 1);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return -errno;
+  /* Filled: there may be more than fits.  */
+  if ((size_t)r == size - 1)
+    return -EFBIG;
+  buf[r] = '\0';
+  return (int)r;
+}
+
+int
 ocirt_write_file_at (int dirfd, const char *path, const void *buf, size_t len)
 {
   cleanup_close int fd = openat (dirfd < 0 ? AT_FDCWD : dirfd, path,

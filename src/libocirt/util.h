@@ -70,6 +70,14 @@ ssize_t ocirt_read_all (int fd, void *buf, size_t len);
 /* Read a whole file (fd-relative when dirfd >= 0) up to max bytes.  Returns
    0 with *out NUL-terminated and *len set, or -errno (-EFBIG when larger
    than max).  */
+/* Open path (relative, several components) under dirfd without following
+   any symlink or leaving dirfd.  Returns the fd or -errno.  */
+int ocirt_openat_beneath (int dirfd, const char *path, int flags);
+
+/* A small file the kernel hands over in one read (a /proc/PID record, a
+   cgroup knob): one read into buf (size bytes, NUL-terminated).  Returns
+   the length, -EFBIG when it does not fit, or -errno.  */
+int ocirt_read_record_at (int dirfd, const char *path, char *buf, size_t size);
 int ocirt_read_file_at (int dirfd, const char *path, size_t max, char **out,
                         size_t *len);
 int ocirt_read_fd (int fd, size_t max, char **out, size_t *len);
