@@ -45,6 +45,7 @@ struct init_state
   bool seccomp_loaded;
   bool exec_mode; /* exec: join a running container */
   int procfd;     /* private procfs handle (procfs.h), -1: none */
+  int fddir;      /* create: our fd directory in it, for the exec fifo */
   struct ocirt_sync_msg *cgroup; /* create: cgroup.procs files to join */
 };
 
@@ -463,6 +464,11 @@ prepare (struct init_state *s, char **exe, ocirt_error_t *err)
     return -1;
   if (ocirt_apply_cwd (p, err) < 0)
     return -1;
+  /* The exec fifo is reopened through it at `start`, when a seccomp
+     filter may be in place: look it up now.  */
+  s->fddir = ocirt_procfs_fd_dir (s->procfd, err);
+  if (s->fddir < 0)
+    return -1;
   /* Without no_new_privs the filter needs CAP_SYS_ADMIN: load it while
      we still hold it.  A notify listener must reach the runtime before
      create returns.  Otherwise it goes in last, just before execve.  */
@@ -487,18 +493,15 @@ wait_start_and_exec (struct init_state *s, const char *exe)
   cleanup_error ocirt_error_t err = { 0 };
   int fd;
 
-  /* After a switch to another uid the kernel made us non-dumpable, which
-     makes our own /proc/PID/fd unreachable; allow it for the open.  */
-  prctl (PR_SET_DUMPABLE, 1);
   do
     {
       ocirt_error_release (&err);
-      fd = ocirt_procfs_reopen_fd (s->procfd, s->fifo_fd, O_WRONLY, &err);
+      fd = ocirt_procfs_reopen_fd (s->fddir, s->fifo_fd, O_WRONLY, &err);
     }
   while (fd < 0 && err.errnum == EINTR);
-  prctl (PR_SET_DUMPABLE, 0);
   if (fd < 0)
     _exit (125);
+  close (s->fddir);
   close_procfs (s);
   close (s->fifo_fd);
   if (ocirt_write_all (fd, "0", 1) < 0)
@@ -719,8 +722,9 @@ ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
                         const struct ocirt_init_params *params, const char *id,
                         void *filter, size_t filter_len, bool notify)
 {
-  struct init_state s
-      = { .sync_fd = sync_fd, .fifo_fd = -1, .spec = spec, .procfd = -1 };
+  struct init_state s = {
+    .sync_fd = sync_fd, .fifo_fd = -1, .spec = spec, .procfd = -1, .fddir = -1
+  };
   cleanup_error ocirt_error_t err = { 0 };
   int stub;
 
@@ -739,7 +743,8 @@ ocirt_init_exec_direct (int sync_fd, oci_spec *spec,
 int
 ocirt_init_main (int sync_fd)
 {
-  struct init_state s = { .sync_fd = sync_fd, .fifo_fd = -1, .procfd = -1 };
+  struct init_state s
+      = { .sync_fd = sync_fd, .fifo_fd = -1, .procfd = -1, .fddir = -1 };
   cleanup_error ocirt_error_t err = { 0 };
   cleanup_free char *exe = NULL;
   int r;

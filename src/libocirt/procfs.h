@@ -25,9 +25,13 @@ int ocirt_procfs_openat (int procfd, const char *rel, int flags,
 int ocirt_procfs_open_self (int procfd, const char *rel, int flags,
                             ocirt_error_t *err);
 
-/* Open the caller's own fd again with flags, through "fd/N" of the
-   caller's directory of the instance (an O_PATH fd made writable);
-   checked to be the same inode.  */
-int ocirt_procfs_reopen_fd (int procfd, int fd, int flags, ocirt_error_t *err);
+/* An O_PATH fd of the calling thread's "fd" directory of the instance,
+   opened with the same checks; opened before the container's seccomp
+   filter is loaded, which may refuse openat2.  */
+int ocirt_procfs_fd_dir (int procfd, ocirt_error_t *err);
+
+/* Open the caller's own fd again with flags (an O_PATH fd made
+   writable), through "N" of that directory: one openat.  */
+int ocirt_procfs_reopen_fd (int fddir, int fd, int flags, ocirt_error_t *err);
 
 #endif

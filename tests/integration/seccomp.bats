@@ -299,3 +299,22 @@ notify_seccomp ()
   assert_equal "${#lines[@]}" 1
   assert_output --partial "linux.seccomp.syscalls[0].args[0].op"
 }
+
+@test "create and start work when the filter refuses openat2 and close_range" {
+  # Without no_new_privs the filter goes in before the user switch, long
+  # before start reopens the exec fifo: that reopen must not need a call
+  # an older profile does not know (profiles made before Linux 5.6 and
+  # 5.9 refuse openat2 and close_range by their default action).
+  make_bundle "$BUNDLE" sh -c 'echo started'
+  update_config '.process.noNewPrivileges = false'
+  with_seccomp "$(jq -cn --argjson r "$(rule '["openat2","close_range"]' SCMP_ACT_ERRNO)" \
+    '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [$r]}')"
+  id=$(new_id)
+  # the container's stdout is the one create was given
+  ocirt create --bundle "$BUNDLE" "$id" </dev/null >"$BATS_TEST_TMPDIR/out"
+  run ocirt start "$id"
+  assert_success
+  wait_for_status "$id" stopped
+  run cat "$BATS_TEST_TMPDIR/out"
+  assert_output started
+}
