@@ -79,6 +79,29 @@ sweep_cgroups ()
   done
 }
 
+# Controllers enabled in the v2 root at the start: tests of hugepage
+# limits enable hugetlb there (as ocirt must), and the run gives the host
+# back as it found it.
+V2_ROOT=
+for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+  [[ -e $d/cgroup.subtree_control ]] && V2_ROOT=$d && break
+done
+V2_CONTROL_WAS=${V2_ROOT:+$(cat "$V2_ROOT/cgroup.subtree_control" 2>/dev/null)}
+
+restore_v2_root ()
+{
+  local c i
+  [[ -n $V2_ROOT ]] || return 0
+  for c in $(cat "$V2_ROOT/cgroup.subtree_control" 2>/dev/null); do
+    grep -qw -- "$c" <<<"$V2_CONTROL_WAS" && continue
+    # EBUSY while removed cgroups are still dying
+    for ((i = 0; i < 200; i++)); do
+      echo "-$c" >"$V2_ROOT/cgroup.subtree_control" 2>/dev/null && break
+      sleep 0.1
+    done
+  done
+}
+
 CLEANED=
 cleanup ()
 {
@@ -95,6 +118,7 @@ cleanup ()
     done
   done
   sweep_cgroups
+  restore_v2_root
   # mounts a failing runtime may have left on the host under our tree
   for mnt in $(awk -v w="$WORK/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
     umount -l "$mnt" 2>/dev/null
