@@ -404,6 +404,8 @@ ocirt_state_release (struct ocirt_state *st)
   memset (st, 0, sizeof *st);
 }
 
+static int pid_stat_at (int procfd, int pid, uint64_t *out, char *state);
+
 int
 ocirt_pid_start_time (int pid, uint64_t *out)
 {
@@ -412,6 +414,14 @@ ocirt_pid_start_time (int pid, uint64_t *out)
 
 int
 ocirt_pid_start_time_at (int procfd, int pid, uint64_t *out)
+{
+  return pid_stat_at (procfd, pid, out, NULL);
+}
+
+/* Start time and state letter (field 3) of pid, from one read of its
+   stat record.  */
+static int
+pid_stat_at (int procfd, int pid, uint64_t *out, char *state)
 {
   char path[64];
   char buf[1024];
@@ -431,6 +441,8 @@ ocirt_pid_start_time_at (int procfd, int pid, uint64_t *out)
   /* p points at field 3 (state).  */
   if (*p == 'Z' || *p == 'X')
     return -ESRCH;
+  if (state)
+    *state = *p;
   field = 3;
   for (char *tok = strtok_r (p, " ", &save); tok;
        tok = strtok_r (NULL, " ", &save), field++)
@@ -467,11 +479,20 @@ const char *
 ocirt_state_status_at (int dirfd, const struct ocirt_state *st,
                        const struct ocirt_status_ctx *ctx, const char *fifo)
 {
+  uint64_t now = 0;
+  char state = 0;
   bool frozen;
 
-  if (!ocirt_pid_alive_at (ctx ? ctx->procfd : -1, st->pid, st->pid_start))
+  if (st->pid <= 0
+      || pid_stat_at (ctx ? ctx->procfd : -1, st->pid, &now, &state) < 0
+      || (st->pid_start != 0 && now != st->pid_start))
     return "stopped";
   if (st->cgroup_path == NULL)
+    frozen = false;
+  /* v1: a FROZEN cgroup has every task frozen, which procfs shows as
+     "D"; an init in any other state rules it out without reading the
+     freezer (list asks this for every container).  */
+  else if (ctx && ctx->freezerfd >= 0 && ctx->freezer_v1 && state != 'D')
     frozen = false;
   else if (ctx && ctx->freezerfd >= 0)
     frozen = ocirt_cgroup_is_frozen_in (ctx->freezerfd, ctx->freezer_v1,

@@ -217,6 +217,10 @@ has_v1 ()
   run ocirt pause "$id"
   assert_success
   assert_equal "$(container_status "$id")" paused
+  # list derives the status its own way (one freezer read per entry)
+  run ocirt list --format json
+  assert_success
+  assert_equal "$(jq -r --arg id "$id" '.[] | select(.id == $id) | .status' <<<"$output")" paused
   if has_v1 freezer; then
     assert_equal "$(cgval freezer freezer.state)" FROZEN
   fi
@@ -231,6 +235,8 @@ has_v1 ()
   run ocirt resume "$id"
   assert_success
   assert_equal "$(container_status "$id")" running
+  run ocirt list --format json
+  assert_equal "$(jq -r --arg id "$id" '.[] | select(.id == $id) | .status' <<<"$output")" running
   [[ $(status_field "$pid" State) == S* ]] || fail "pid $pid not thawed"
 }
 
