@@ -233,7 +233,7 @@ compute_sets (const oci_capabilities *c, struct capsets *cs, char ***warnings,
               ocirt_error_t *err)
 {
   struct __user_cap_data_struct data[2];
-  uint64_t permitted_now, bounding_now = 0;
+  uint64_t permitted_now, bounding_now = 0, named;
   int last = last_cap ();
   int i;
 
@@ -243,8 +243,9 @@ compute_sets (const oci_capabilities *c, struct capsets *cs, char ***warnings,
   /* Only the capabilities the config names matter here: one prctl each,
      not one per capability the kernel knows (every system call counts
      on a virtual machine).  */
+  named = named_caps (c);
   for (i = 0; i <= last; i++)
-    if ((named_caps (c) & (UINT64_C (1) << i))
+    if ((named & (UINT64_C (1) << i))
         && prctl (PR_CAPBSET_READ, i, 0, 0, 0) > 0)
       bounding_now |= UINT64_C (1) << i;
   memset (cs, 0, sizeof (*cs));

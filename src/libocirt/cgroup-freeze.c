@@ -44,6 +44,28 @@ frozen_now (int fd, bool v1)
   return s && strstr (s, "frozen 1") != NULL;
 }
 
+/* The freezer knob of the cgroup path below dirfd (an fd of the
+   hierarchy's root, or AT_FDCWD with the mountpoint as prefix): one open
+   and one read (cgroupfs has no symlinks, and the knob is made in one
+   go).  v2: what was asked for (a pause in progress counts as paused).  */
+static bool
+knob_frozen (int dirfd, const char *prefix, const char *path, bool v1)
+{
+  cleanup_free char *clean = ocirt_cgroup_clean_path (path);
+  cleanup_free char *file = NULL;
+  char buf[64];
+
+  if (clean == NULL)
+    return false;
+  xasprintf (&file, "%s%s/%s", prefix, strcmp (clean, "/") ? clean : "",
+             v1 ? "freezer.state" : "cgroup.freeze");
+  if (ocirt_read_record_at (dirfd, *prefix ? file : file + 1, buf, sizeof buf)
+      < 0)
+    return false;
+  buf[strcspn (buf, "\n")] = '\0';
+  return strcmp (buf, "FROZEN") == 0 || strcmp (buf, "1") == 0;
+}
+
 bool
 ocirt_cgroup_is_frozen (const char *path)
 {
@@ -53,34 +75,19 @@ ocirt_cgroup_is_frozen (const char *path)
   static ocirt_cgroup_hierarchies hs;
   static bool loaded;
   const ocirt_cgroup_hierarchy *h = NULL;
-  cleanup_free char *file = NULL;
-  cleanup_free char *clean = NULL;
-  char buf[64];
 
   if (path == NULL)
     return false;
   if (!loaded && ocirt_cgroup_hierarchies_load (&hs, NULL) < 0)
     return false;
   loaded = true;
-  clean = ocirt_cgroup_clean_path (path);
-  if (clean == NULL)
-    return false;
   for (size_t i = 0; i < hs.n && h == NULL; i++)
     if (ocirt_cgroup_has_controller (&hs.h[i], "freezer"))
       h = &hs.h[i];
-  /* One open and one read per container: cgroupfs has no symlinks, and
-     the knob is made in one go.  v2: what was asked for (a pause in
-     progress counts as paused).  */
   if (h != NULL)
-    xasprintf (&file, "%s%s/freezer.state", h->mountpoint, clean);
-  else if ((h = ocirt_cgroup_unified (&hs)) != NULL)
-    xasprintf (&file, "%s%s/cgroup.freeze", h->mountpoint, clean);
-  else
-    return false;
-  if (ocirt_read_record_at (-1, file, buf, sizeof buf) < 0)
-    return false;
-  buf[strcspn (buf, "\n")] = '\0';
-  return strcmp (buf, "FROZEN") == 0 || strcmp (buf, "1") == 0;
+    return knob_frozen (AT_FDCWD, h->mountpoint, path, true);
+  h = ocirt_cgroup_unified (&hs);
+  return h && knob_frozen (AT_FDCWD, h->mountpoint, path, false);
 }
 
 int
@@ -106,19 +113,7 @@ ocirt_cgroup_freezer_root (bool *v1)
 bool
 ocirt_cgroup_is_frozen_in (int rootfd, bool v1, const char *path)
 {
-  cleanup_free char *clean = ocirt_cgroup_clean_path (path);
-  cleanup_free char *file = NULL;
-  char buf[64];
-
-  if (clean == NULL)
-    return false;
-  /* cgroupfs has no symlinks; the path is clean (no "..").  */
-  xasprintf (&file, "%s%s", strcmp (clean, "/") ? clean + 1 : "",
-             v1 ? "/freezer.state" : "/cgroup.freeze");
-  if (ocirt_read_record_at (rootfd, file + (*file == '/'), buf, sizeof buf) < 0)
-    return false;
-  buf[strcspn (buf, "\n")] = '\0';
-  return strcmp (buf, "FROZEN") == 0 || strcmp (buf, "1") == 0;
+  return knob_frozen (rootfd, "", path, v1);
 }
 
 static void

@@ -259,44 +259,21 @@ nesting_ok (const char *text, int max)
   return true;
 }
 
-int
-ocirt_state_read (int dirfd, struct ocirt_state *st, ocirt_error_t *err)
+/* state.json from fd: one read for the usual few hundred bytes (list
+   reads every container's), the whole file otherwise.  Closes fd.  */
+static int
+state_read_fd (int fd, struct ocirt_state *st, ocirt_error_t *err)
 {
+  cleanup_close int cfd = fd;
   cleanup_free char *buf = NULL;
-  char small[8192];
-  int r;
-
-  memset (st, 0, sizeof *st);
-  /* One read for the usual few hundred bytes, the whole file
-     otherwise.  */
-  r = ocirt_read_record_at (dirfd, STATE_FILE, small, sizeof small);
-  if (r >= 0)
-    return ocirt_state_parse (small, st, err);
-  if (r == -EFBIG)
-    r = ocirt_read_file_at (dirfd, STATE_FILE, STATE_MAX, &buf, NULL);
-  if (r < 0)
-    return ocirt_error_set (err, -r, "read state file");
-  return ocirt_state_parse (buf, st, err);
-}
-
-int
-ocirt_state_read_named (int rootfd, const char *id, struct ocirt_state *st,
-                        ocirt_error_t *err)
-{
-  cleanup_close int fd = -1;
-  cleanup_free char *buf = NULL;
-  char path[NAME_MAX + 32];
   char small[8192];
   ssize_t r;
 
   memset (st, 0, sizeof *st);
-  snprintf (path, sizeof path, "%s/" STATE_FILE, id);
-  /* The id must be a directory of the root, not a link out of it.  */
-  fd = ocirt_openat_beneath (rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return ocirt_error_set (err, -fd, "read state file");
+  if (cfd < 0)
+    return ocirt_error_set (err, -cfd, "read state file");
   do
-    r = read (fd, small, sizeof small - 1);
+    r = read (cfd, small, sizeof small - 1);
   while (r < 0 && errno == EINTR);
   if (r < 0)
     return ocirt_error_set (err, errno, "read state file");
@@ -305,10 +282,31 @@ ocirt_state_read_named (int rootfd, const char *id, struct ocirt_state *st,
       small[r] = '\0';
       return ocirt_state_parse (small, st, err);
     }
-  if (lseek (fd, 0, SEEK_SET) < 0
-      || (r = ocirt_read_fd (fd, STATE_MAX, &buf, NULL)) < 0)
+  if (lseek (cfd, 0, SEEK_SET) < 0
+      || (r = ocirt_read_fd (cfd, STATE_MAX, &buf, NULL)) < 0)
     return ocirt_error_set (err, r < 0 ? (int)-r : errno, "read state file");
   return ocirt_state_parse (buf, st, err);
+}
+
+int
+ocirt_state_read (int dirfd, struct ocirt_state *st, ocirt_error_t *err)
+{
+  int fd = openat (dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  return state_read_fd (fd < 0 ? -errno : fd, st, err);
+}
+
+int
+ocirt_state_read_named (int rootfd, const char *id, struct ocirt_state *st,
+                        ocirt_error_t *err)
+{
+  char path[NAME_MAX + 32];
+
+  snprintf (path, sizeof path, "%s/" STATE_FILE, id);
+  /* The id must be a directory of the root, not a link out of it.  */
+  return state_read_fd (
+      ocirt_openat_beneath (rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY), st,
+      err);
 }
 
 int
@@ -409,13 +407,7 @@ static int pid_stat_at (int procfd, int pid, uint64_t *out, char *state);
 int
 ocirt_pid_start_time (int pid, uint64_t *out)
 {
-  return ocirt_pid_start_time_at (-1, pid, out);
-}
-
-int
-ocirt_pid_start_time_at (int procfd, int pid, uint64_t *out)
-{
-  return pid_stat_at (procfd, pid, out, NULL);
+  return pid_stat_at (-1, pid, out, NULL);
 }
 
 /* Start time and state letter (field 3) of pid, from one read of its
@@ -454,17 +446,11 @@ pid_stat_at (int procfd, int pid, uint64_t *out, char *state)
 bool
 ocirt_pid_alive (int pid, uint64_t start)
 {
-  return ocirt_pid_alive_at (-1, pid, start);
-}
-
-bool
-ocirt_pid_alive_at (int procfd, int pid, uint64_t start)
-{
   uint64_t now;
 
   if (pid <= 0)
     return false;
-  if (ocirt_pid_start_time_at (procfd, pid, &now) < 0)
+  if (ocirt_pid_start_time (pid, &now) < 0)
     return false;
   return start == 0 || now == start;
 }

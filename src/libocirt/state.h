@@ -80,8 +80,6 @@ int ocirt_state_read_named (int rootfd, const char *id, struct ocirt_state *st,
 /* Is pid still the process that was started (start time check)?  */
 bool ocirt_pid_alive (int pid, uint64_t start);
 int ocirt_pid_start_time (int pid, uint64_t *out);
-int ocirt_pid_start_time_at (int procfd, int pid, uint64_t *out);
-bool ocirt_pid_alive_at (int procfd, int pid, uint64_t start);
 
 /* The runtime-spec state JSON of the container (runtime.md + runc's
    rootfs/created/owner).  */
