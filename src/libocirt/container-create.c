@@ -611,6 +611,7 @@ static int
 save_state (struct create_ctx *c, ocirt_error_t *err)
 {
   struct ocirt_state st = { 0 };
+  struct ocirt_pid_stat ps;
   char created[64];
   cleanup_free char *owner = owner_name ();
   const oci_hooks *h = c->spec->hooks;
@@ -619,7 +620,13 @@ save_state (struct create_ctx *c, ocirt_error_t *err)
   ocirt_rfc3339_now (created, sizeof created);
   st.id = (char *)c->o->id;
   st.pid = c->pid;
-  ocirt_pid_start_time (c->pid, &st.pid_start);
+  /* The init is waiting for start: its comm tells status whether it
+     has executed the container's process since.  */
+  if (ocirt_pid_stat (c->pid, &ps) == 0)
+    {
+      st.pid_start = ps.start;
+      st.init_comm = ps.comm;
+    }
   st.bundle = c->bundle;
   st.rootfs = c->rootfs;
   st.created = created;

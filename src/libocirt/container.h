@@ -49,7 +49,7 @@ struct ocirt_list_entry
 {
   char *id;
   int pid;
-  char *status;
+  const char *status; /* a static string */
   char *bundle;
   char *created;
   char *owner;

@@ -9,7 +9,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 
 #include "cgroup.h"
 #include "state.h"
@@ -206,6 +205,7 @@ ocirt_state_write (int dirfd, const struct ocirt_state *st, ocirt_error_t *err)
   gen_kv_str (g, "cgroup_path", st->cgroup_path);
   gen_kv_str (g, "rdt_dir", st->rdt_dir);
   gen_kv_str (g, "rdt_mon_dir", st->rdt_mon_dir);
+  gen_kv_str (g, "init_comm", st->init_comm);
   GEN_STR (g, "has_poststart");
   yajl_gen_bool (g, st->has_poststart);
   GEN_STR (g, "has_poststop");
@@ -224,39 +224,6 @@ ocirt_state_write (int dirfd, const struct ocirt_state *st, ocirt_error_t *err)
   if (r < 0)
     return ocirt_error_set (err, -r, "write state file");
   return 0;
-}
-
-static char *
-dup_str (yajl_val root, const char *key)
-{
-  const char *path[] = { key, NULL };
-  yajl_val v = yajl_tree_get (root, path, yajl_t_string);
-  return v ? xstrdup (YAJL_GET_STRING (v)) : NULL;
-}
-
-/* The state file is flat: refuse deep nesting before yajl builds (and
-   recursively frees) a tree of it.  */
-static bool
-nesting_ok (const char *text, int max)
-{
-  bool in_str = false;
-  int depth = 0;
-
-  for (const char *p = text; *p; p++)
-    if (in_str)
-      {
-        if (*p == '\\' && p[1])
-          p++;
-        else if (*p == '"')
-          in_str = false;
-      }
-    else if (*p == '"')
-      in_str = true;
-    else if ((*p == '{' || *p == '[') && ++depth > max)
-      return false;
-    else if (*p == '}' || *p == ']')
-      depth--;
-  return true;
 }
 
 /* state.json from fd: one read for the usual few hundred bytes (list
@@ -301,84 +268,16 @@ ocirt_state_read_named (int rootfd, const char *id, struct ocirt_state *st,
                         ocirt_error_t *err)
 {
   char path[NAME_MAX + 32];
+  size_t n = strlen (id);
 
-  snprintf (path, sizeof path, "%s/" STATE_FILE, id);
+  if (n > NAME_MAX)
+    return ocirt_error_set (err, ENAMETOOLONG, "read state file");
+  memcpy (path, id, n);
+  memcpy (path + n, "/" STATE_FILE, sizeof "/" STATE_FILE);
   /* The id must be a directory of the root, not a link out of it.  */
   return state_read_fd (
       ocirt_openat_beneath (rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY), st,
       err);
-}
-
-int
-ocirt_state_parse (const char *buf, struct ocirt_state *st, ocirt_error_t *err)
-{
-  char ebuf[256];
-  yajl_val root, v;
-
-  memset (st, 0, sizeof *st);
-  root = nesting_ok (buf, 16) ? yajl_tree_parse (buf, ebuf, sizeof ebuf) : NULL;
-  if (root == NULL || !YAJL_IS_OBJECT (root))
-    {
-      if (root)
-        yajl_tree_free (root);
-      return ocirt_error_set (err, 0, "state file is corrupt");
-    }
-  st->id = dup_str (root, "id");
-  st->bundle = dup_str (root, "bundle");
-  st->rootfs = dup_str (root, "rootfs");
-  st->created = dup_str (root, "created");
-  st->owner = dup_str (root, "owner");
-  st->cgroup_path = dup_str (root, "cgroup_path");
-  st->rdt_dir = dup_str (root, "rdt_dir");
-  st->rdt_mon_dir = dup_str (root, "rdt_mon_dir");
-  {
-    const char *p[] = { "pid", NULL };
-    v = yajl_tree_get (root, p, yajl_t_number);
-    if (v && YAJL_IS_INTEGER (v) && YAJL_GET_INTEGER (v) > 0
-        && YAJL_GET_INTEGER (v) <= INT32_MAX)
-      st->pid = (int)YAJL_GET_INTEGER (v);
-  }
-  {
-    const char *p[] = { "pid_start", NULL };
-    v = yajl_tree_get (root, p, yajl_t_number);
-    if (v && YAJL_IS_INTEGER (v))
-      st->pid_start = (uint64_t)YAJL_GET_INTEGER (v);
-  }
-  {
-    const char *p1[] = { "has_poststart", NULL };
-    const char *p2[] = { "has_poststop", NULL };
-    const char *p3[] = { "has_terminal", NULL };
-    st->has_poststart = YAJL_IS_TRUE (yajl_tree_get (root, p1, yajl_t_any));
-    st->has_poststop = YAJL_IS_TRUE (yajl_tree_get (root, p2, yajl_t_any));
-    st->has_terminal = YAJL_IS_TRUE (yajl_tree_get (root, p3, yajl_t_any));
-  }
-  {
-    const char *p[] = { "annotations", NULL };
-    v = yajl_tree_get (root, p, yajl_t_object);
-    if (v && YAJL_GET_OBJECT (v)->len)
-      {
-        size_t n = YAJL_GET_OBJECT (v)->len, k = 0;
-        st->annotations.keys = xcalloc (n, sizeof (char *));
-        st->annotations.values = xcalloc (n, sizeof (char *));
-        for (size_t i = 0; i < n; i++)
-          {
-            yajl_val val = YAJL_GET_OBJECT (v)->values[i];
-            if (!YAJL_IS_STRING (val))
-              continue;
-            st->annotations.keys[k] = xstrdup (YAJL_GET_OBJECT (v)->keys[i]);
-            st->annotations.values[k] = xstrdup (YAJL_GET_STRING (val));
-            k++;
-          }
-        st->annotations.len = k;
-      }
-  }
-  yajl_tree_free (root);
-  if (st->id == NULL || st->bundle == NULL || st->pid <= 0)
-    {
-      ocirt_state_release (st);
-      return ocirt_error_set (err, 0, "state file is corrupt");
-    }
-  return 0;
 }
 
 void
@@ -392,6 +291,7 @@ ocirt_state_release (struct ocirt_state *st)
   free (st->cgroup_path);
   free (st->rdt_dir);
   free (st->rdt_mon_dir);
+  free (st->init_comm);
   for (size_t i = 0; i < st->annotations.len; i++)
     {
       free (st->annotations.keys[i]);
@@ -402,83 +302,98 @@ ocirt_state_release (struct ocirt_state *st)
   memset (st, 0, sizeof *st);
 }
 
-static int pid_stat_at (int procfd, int pid, uint64_t *out, char *state);
-
-int
-ocirt_pid_start_time (int pid, uint64_t *out)
-{
-  return pid_stat_at (-1, pid, out, NULL);
-}
-
-/* Start time and state letter (field 3) of pid, from one read of its
-   stat record.  */
+/* Start time, state and comm of pid, from one read of its stat record
+   (relative to procfd, a "/proc" fd, unless it is -1).  A zombie counts
+   as gone: -ESRCH.  */
 static int
-pid_stat_at (int procfd, int pid, uint64_t *out, char *state)
+pid_stat_at (int procfd, int pid, struct ocirt_pid_stat *out)
 {
-  char path[64];
+  char path[32];
   char buf[1024];
-  char *p, *save = NULL;
-  int r, field;
+  char *open_paren, *p;
+  size_t len;
+  int r;
 
-  snprintf (path, sizeof path, "%s%d/stat", procfd < 0 ? "/proc/" : "", pid);
+  if (procfd < 0)
+    snprintf (path, sizeof path, "/proc/%d/stat", pid);
+  else
+    ocirt_format_uint (path, (unsigned)pid, "/stat");
   /* One read: procfs makes the whole record at once.  */
   r = ocirt_read_record_at (procfd, path, buf, sizeof buf);
   if (r < 0)
     return r;
-  /* comm may hold spaces and parens: fields start after the last ')'.  */
+  /* comm may hold spaces and parens: it runs from the first '(' to the
+     last ')'.  */
+  open_paren = strchr (buf, '(');
   p = strrchr (buf, ')');
-  if (p == NULL)
+  if (open_paren == NULL || p == NULL || p < open_paren || p[1] != ' ')
     return -EINVAL;
+  len = (size_t)(p - open_paren - 1);
+  if (len >= sizeof out->comm)
+    return -EINVAL;
+  memcpy (out->comm, open_paren + 1, len);
+  out->comm[len] = '\0';
   p += 2;
   /* p points at field 3 (state).  */
   if (*p == 'Z' || *p == 'X')
     return -ESRCH;
-  if (state)
-    *state = *p;
-  field = 3;
-  for (char *tok = strtok_r (p, " ", &save); tok;
-       tok = strtok_r (NULL, " ", &save), field++)
-    if (field == 22)
-      return ocirt_parse_uint64 (tok, out);
-  return -EINVAL;
+  out->state = *p;
+  /* Field 22 follows 19 more separators.  */
+  for (int field = 3; field < 22; field++)
+    {
+      p = strchr (p, ' ');
+      if (p == NULL)
+        return -EINVAL;
+      p++;
+    }
+  len = strcspn (p, " \n");
+  if (len == 0 || len >= 24)
+    return -EINVAL;
+  p[len] = '\0';
+  return ocirt_parse_uint64 (p, &out->start);
+}
+
+int
+ocirt_pid_stat (int pid, struct ocirt_pid_stat *out)
+{
+  return pid_stat_at (-1, pid, out);
 }
 
 bool
 ocirt_pid_alive (int pid, uint64_t start)
 {
-  uint64_t now;
+  struct ocirt_pid_stat now;
 
   if (pid <= 0)
     return false;
-  if (ocirt_pid_start_time (pid, &now) < 0)
+  if (pid_stat_at (-1, pid, &now) < 0)
     return false;
-  return start == 0 || now == start;
+  return start == 0 || now.start == start;
 }
 
 const char *
 ocirt_state_status (int dirfd, const struct ocirt_state *st)
 {
-  return ocirt_state_status_at (dirfd, st, NULL, "exec.fifo");
+  return ocirt_state_status_at (dirfd, st, NULL, NULL);
 }
 
 const char *
 ocirt_state_status_at (int dirfd, const struct ocirt_state *st,
-                       const struct ocirt_status_ctx *ctx, const char *fifo)
+                       const struct ocirt_status_ctx *ctx, const char *name)
 {
-  uint64_t now = 0;
-  char state = 0;
+  char fifo[NAME_MAX + 16];
+  struct ocirt_pid_stat now;
   bool frozen;
 
-  if (st->pid <= 0
-      || pid_stat_at (ctx ? ctx->procfd : -1, st->pid, &now, &state) < 0
-      || (st->pid_start != 0 && now != st->pid_start))
+  if (st->pid <= 0 || pid_stat_at (ctx ? ctx->procfd : -1, st->pid, &now) < 0
+      || (st->pid_start != 0 && now.start != st->pid_start))
     return "stopped";
   if (st->cgroup_path == NULL)
     frozen = false;
   /* v1: a FROZEN cgroup has every task frozen, which procfs shows as
      "D"; an init in any other state rules it out without reading the
      freezer (list asks this for every container).  */
-  else if (ctx && ctx->freezerfd >= 0 && ctx->freezer_v1 && state != 'D')
+  else if (ctx && ctx->freezerfd >= 0 && ctx->freezer_v1 && now.state != 'D')
     frozen = false;
   else if (ctx && ctx->freezerfd >= 0)
     frozen = ocirt_cgroup_is_frozen_in (ctx->freezerfd, ctx->freezer_v1,
@@ -487,7 +402,16 @@ ocirt_state_status_at (int dirfd, const struct ocirt_state *st,
     frozen = ocirt_cgroup_is_frozen (st->cgroup_path);
   if (frozen)
     return "paused";
-  if (faccessat (dirfd, fifo, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+  /* The init waits for `start` on the exec fifo under the comm it had
+     when create recorded it; another comm means it has since executed
+     the container's process, so it is past the fifo.  (A process that
+     takes that comm back only costs the fifo check.)  */
+  if (st->init_comm && strcmp (now.comm, st->init_comm) != 0)
+    return "running";
+  if (name)
+    snprintf (fifo, sizeof fifo, "%s/exec.fifo", name);
+  if (faccessat (dirfd, name ? fifo : "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW)
+      == 0)
     return "created";
   return "running";
 }

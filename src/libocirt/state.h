@@ -25,6 +25,7 @@ struct ocirt_state
   char *cgroup_path;
   char *rdt_dir;     /* resctrl CLOS directory create made */
   char *rdt_mon_dir; /* resctrl monitoring group */
+  char *init_comm;   /* comm of the init while it waits for start */
   oci_string_map annotations;
   bool has_poststart;
   bool has_poststop;
@@ -69,9 +70,11 @@ struct ocirt_status_ctx
   int freezerfd;
   bool freezer_v1;
 };
+/* name: the container's directory under dirfd, or NULL when dirfd is
+   that directory.  */
 const char *ocirt_state_status_at (int dirfd, const struct ocirt_state *st,
                                    const struct ocirt_status_ctx *ctx,
-                                   const char *fifo);
+                                   const char *name);
 
 /* state.json of container id under the state root (list).  */
 int ocirt_state_read_named (int rootfd, const char *id, struct ocirt_state *st,
@@ -79,7 +82,15 @@ int ocirt_state_read_named (int rootfd, const char *id, struct ocirt_state *st,
 
 /* Is pid still the process that was started (start time check)?  */
 bool ocirt_pid_alive (int pid, uint64_t start);
-int ocirt_pid_start_time (int pid, uint64_t *out);
+
+/* What the state needs of /proc/PID/stat.  */
+struct ocirt_pid_stat
+{
+  uint64_t start; /* field 22, clock ticks after boot */
+  char state;     /* field 3 */
+  char comm[16];  /* field 2, without the parentheses */
+};
+int ocirt_pid_stat (int pid, struct ocirt_pid_stat *out);
 
 /* The runtime-spec state JSON of the container (runtime.md + runc's
    rootfs/created/owner).  */

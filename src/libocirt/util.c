@@ -189,6 +189,21 @@ ocirt_parse_uint64 (const char *s, uint64_t *out)
   return 0;
 }
 
+char *
+ocirt_format_uint (char *buf, unsigned v, const char *suffix)
+{
+  char digits[16];
+  size_t n = 0;
+
+  do
+    digits[n++] = (char)('0' + v % 10);
+  while ((v /= 10) != 0);
+  for (size_t i = 0; i < n; i++)
+    buf[i] = digits[n - 1 - i];
+  strcpy (buf + n, suffix);
+  return buf;
+}
+
 int
 ocirt_parse_int (const char *s, int *out)
 {

@@ -63,6 +63,10 @@ int ocirt_parse_uint64 (const char *s, uint64_t *out);
 int ocirt_parse_int (const char *s, int *out);
 int ocirt_parse_uint32 (const char *s, uint32_t *out);
 
+/* buf = the decimal digits of v, then suffix (NUL-terminated); buf holds
+   at least 11 + strlen (suffix) bytes.  Returns buf.  */
+char *ocirt_format_uint (char *buf, unsigned v, const char *suffix);
+
 /* Retry on EINTR; full reads/writes.  */
 ssize_t ocirt_write_all (int fd, const void *buf, size_t len);
 ssize_t ocirt_read_all (int fd, void *buf, size_t len);

@@ -376,6 +376,38 @@ load helpers
   assert_success
 }
 
+@test "status follows the exec fifo whatever the container calls itself" {
+  # The init's name while it waits for start is recorded; a running
+  # process that takes that name, or a state file without it, still gets
+  # the fifo check.
+  make_bundle "$BUNDLE" sh -c 'printf %s "$(cat /init-comm)" > /proc/self/comm; echo renamed > /renamed; while :; do sleep 1; done'
+  id=$(new_id)
+  create_container "$id"
+  pid=$(container_pid "$id")
+  comm=$(cat "/proc/$pid/comm")
+  [[ -n $comm ]]
+  jq -e --arg c "$comm" '.init_comm == $c' "$OCIRT_ROOT/$id/state.json"
+  assert_equal "$(container_status "$id")" created
+  printf %s "$comm" >"$BUNDLE/rootfs/init-comm"
+  run ocirt start "$id"
+  assert_success
+  wait_for_file "$BUNDLE/rootfs/renamed"
+  assert_equal "$(cat "/proc/$pid/comm")" "$comm"
+  assert_equal "$(container_status "$id")" running
+  run ocirt list
+  assert_line --regexp "^$id +$pid +running "
+
+  id2=$(new_id)
+  BUNDLE=$BATS_TEST_TMPDIR/b2
+  make_bundle "$BUNDLE"
+  create_container "$id2"
+  jq -c 'del(.init_comm)' "$OCIRT_ROOT/$id2/state.json" >"$BATS_TEST_TMPDIR/s"
+  cp "$BATS_TEST_TMPDIR/s" "$OCIRT_ROOT/$id2/state.json"
+  assert_equal "$(container_status "$id2")" created
+  ocirt start "$id2"
+  assert_equal "$(container_status "$id2")" running
+}
+
 @test "50 containers created, started and deleted in parallel" {
   make_bundle "$BATS_TEST_TMPDIR/b0" true
   : >"$BATS_TEST_TMPDIR/par-ids"

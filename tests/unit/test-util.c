@@ -31,6 +31,18 @@ test_parse_int_strict (void **state)
   assert_int_equal (ocirt_parse_uint32 ("4294967296", &u), -ERANGE);
 }
 
+static void
+test_format_uint (void **state)
+{
+  char buf[32];
+
+  (void)state;
+  assert_string_equal (ocirt_format_uint (buf, 0, ""), "0");
+  assert_string_equal (ocirt_format_uint (buf, 7, "/stat"), "7/stat");
+  assert_string_equal (ocirt_format_uint (buf, 4194304, "/x"), "4194304/x");
+  assert_string_equal (ocirt_format_uint (buf, 4294967295U, ""), "4294967295");
+}
+
 /* The calendar arithmetic agrees with the C library's over leap years,
    century rules and negative times.  */
 static void
@@ -63,6 +75,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_parse_int_strict),
     cmocka_unit_test (test_rfc3339),
+    cmocka_unit_test (test_format_uint),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
