@@ -290,8 +290,7 @@ static const yajl_callbacks callbacks = {
 };
 
 int
-ocirt_state_parse (const char *text, struct ocirt_state *st,
-                   ocirt_error_t *err)
+ocirt_state_parse (const char *text, struct ocirt_state *st, ocirt_error_t *err)
 {
   struct state_parser p = { .st = st };
   yajl_handle h;
