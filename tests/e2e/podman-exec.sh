@@ -117,7 +117,7 @@ pause_unpause ()
   sleep 0.3
   b=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
   ((b > a)) || fail "no cpu time after unpause ($a -> $b)" || return 1
-  P rm -f -t 0 pz >/dev/null
+  P_rm -f -t 0 pz
 }
 t "pause freezes the processes, unpause thaws them" pause_unpause
 
@@ -130,7 +130,7 @@ healthcheck ()
   out=$(P healthcheck run hc 2>&1) || rc=$?
   expect_eq "$rc" 0 "healthcheck run status ($out)" || return 1
   expect_eq "$(P inspect -f '{{.State.Health.Status}}' hc)" healthy "health status" || return 1
-  P rm -f -t 0 hc >/dev/null
+  P_rm -f -t 0 hc
 }
 t "healthcheck run executes the check in the container" healthcheck
 

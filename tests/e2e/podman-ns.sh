@@ -128,7 +128,7 @@ join_container ()
   expect_eq "$(tail -n2 <<<"$out" | tr '\n' ' ')" "ownerhost 1 " "hostname and the owner's process" || return 1
   out=$(P run --rm --network container:owner "$IMAGE" readlink /proc/self/ns/net)
   expect_eq "$out" "$(readlink "/proc/$pid/ns/net")" "joined network namespace" || return 1
-  P rm -f -t 0 owner >/dev/null
+  P_rm -f -t 0 owner
 }
 t "joining another container's namespaces" join_container
 

@@ -29,7 +29,7 @@ memory_limit ()
   P run -d --network none --name mem --memory 64m --memory-swap 64m "$IMAGE" sleep 1000 >/dev/null || return 1
   v=$(cg mem memory memory.limit_in_bytes 2>/dev/null || cg mem memory memory.max)
   expect_eq "$v" $((64 << 20)) "memory limit in the host cgroup" || return 1
-  P rm -f -t 0 mem >/dev/null
+  P_rm -f -t 0 mem
 }
 t "--memory sets the cgroup limit" memory_limit
 
@@ -45,7 +45,7 @@ oom_kill ()
   # writes "oom" into its working directory, where podman 4.3 does not
   # look, so State.OOMKilled stays false here (with runc and crun too)
   [[ -e $W/oom ]] || fail "conmon saw no OOM event (no oom file)" || return 1
-  P rm oom >/dev/null
+  P_rm oom
 }
 t "--memory: OOM kill is reported" oom_kill
 
@@ -58,7 +58,7 @@ pids_limit ()
   # forking past the limit fails inside
   out=$(P exec pids sh -c 'for i in $(seq 40); do sleep 10 & done 2>&1; wait' 2>&1)
   expect_match "$out" "(Resource temporarily unavailable|can't fork|fork)" "fork beyond the limit" || return 1
-  P rm -f -t 0 pids >/dev/null
+  P_rm -f -t 0 pids
 }
 t "--pids-limit caps the number of processes" pids_limit
 
@@ -71,7 +71,7 @@ cpu_limits ()
   shares=$(cg cpu cpu cpu.shares)
   expect_eq "$((quota * 2))" "$period" "quota is half the period ($quota/$period)" || return 1
   expect_eq "$shares" 512 "cpu.shares" || return 1
-  P rm -f -t 0 cpu >/dev/null
+  P_rm -f -t 0 cpu
 }
 t "--cpus and --cpu-shares set the cfs quota and shares" cpu_limits
 
@@ -83,7 +83,7 @@ cpuset ()
   expect_eq "$v" 0 "cpuset.cpus" || return 1
   out=$(P exec cset grep Cpus_allowed_list /proc/self/status | awk '{ print $2 }')
   expect_eq "$out" 0 "cpus allowed inside" || return 1
-  P rm -f -t 0 cset >/dev/null
+  P_rm -f -t 0 cset
 }
 t "--cpuset-cpus pins the container" cpuset
 
@@ -96,7 +96,7 @@ update ()
   expect_eq "$v" $((96 << 20)) "memory limit after update" || return 1
   expect_eq "$(cg upd cpu cpu.shares)" 256 "cpu.shares after update" || return 1
   grep -qE '(^| )update --resources[= ]' "$CALLS" || fail "ocirt update --resources was not called" || return 1
-  P rm -f -t 0 upd >/dev/null
+  P_rm -f -t 0 upd
 }
 t "podman update changes the cgroup limits" update
 

@@ -34,7 +34,7 @@ default_caps ()
     expect_eq "$(status_field $f <"$W/dcaps.out")" "$want" "$f" || return 1
   done
   expect_eq "$(status_field CapAmb <"$W/dcaps.out")" 0000000000000000 "CapAmb" || return 1
-  P rm dcaps >/dev/null
+  P_rm dcaps
 }
 t "default capabilities match the config" default_caps
 
@@ -136,7 +136,7 @@ userns ()
   pid=$(pid_of uns)
   huid=$(stat -c %u "/proc/$pid")
   expect_eq "$huid" 200000 "owner of the process on the host" || return 1
-  P rm -f -t 0 uns >/dev/null
+  P_rm -f -t 0 uns
 }
 t "--uidmap/--gidmap run the container in a user namespace" userns
 
@@ -149,7 +149,7 @@ device ()
   expect_match "$(sed -n 2p <<<"$out")" '^ *00 00 00 00$' "reading it" || return 1
   pid=$(pid_of dev)
   grep -qx 'c 1:5 rwm' "$(cgroup_dir_of "$pid" devices)/devices.list" || fail "c 1:5 not allowed in the devices cgroup" || return 1
-  P rm -f -t 0 dev >/dev/null
+  P_rm -f -t 0 dev
 }
 t "--device adds the node and allows it in the devices cgroup" device
 

@@ -96,7 +96,7 @@ create_init_start ()
   P start cis >/dev/null || return 1
   expect_eq "$(status_of cis)" running "status after start" || return 1
   wait_for 50 logs_grep cis -qx started || fail "no output after start" || return 1
-  P rm -f -t 0 cis >/dev/null || return 1
+  P_rm -f -t 0 cis || return 1
   [[ ! -e /run/ocirt/$id ]] || fail "ocirt state left after rm -f"
 }
 t "create, init and start" create_init_start
@@ -110,7 +110,7 @@ run_detached ()
   pid=$(pid_of det)
   grep -q sleep "/proc/$pid/cmdline" || fail "host pid $pid is not the sleep" || return 1
   [[ -d /run/ocirt/$id ]] || fail "no ocirt state for $id under /run/ocirt" || return 1
-  P rm -f det >/dev/null || return 1
+  P_rm -f det || return 1
   ! kill -0 "$pid" 2>/dev/null || fail "process $pid survived rm -f" || return 1
   [[ -z $(P ps -a -q --filter name='^det$') ]] || fail "still listed after rm -f" || return 1
   [[ ! -e /run/ocirt/$id ]] || fail "ocirt state left after rm -f"
@@ -125,7 +125,7 @@ stop_term ()
   P stop -t 10 stopterm >/dev/null || return 1
   expect_eq "$(P inspect -f '{{.State.ExitCode}}' stopterm)" 5 "exit code after TERM" || return 1
   expect_eq "$(P logs stopterm | tail -n1)" got-term "the trap ran" || return 1
-  P rm stopterm >/dev/null
+  P_rm stopterm
 }
 t "stop delivers SIGTERM" stop_term
 
@@ -139,7 +139,7 @@ stop_kill ()
   P stop -t 1 stopkill >/dev/null 2>&1 || return 1
   expect_eq "$(P inspect -f '{{.State.ExitCode}}' stopkill)" 137 "exit code after escalation to KILL" || return 1
   ! kill -0 "$pid" 2>/dev/null || fail "process survived"
-  P rm stopkill >/dev/null
+  P_rm stopkill
 }
 t "stop escalates to SIGKILL" stop_kill
 
@@ -154,7 +154,7 @@ kill_signal ()
   P kill -s HUP ksig >/dev/null || return 1
   P wait ksig >/dev/null
   expect_eq "$(P inspect -f '{{.State.ExitCode}}' ksig)" 9 "exit code after HUP" || return 1
-  P rm ksig >/dev/null
+  P_rm ksig
 }
 t "kill -s delivers the signal" kill_signal
 
@@ -164,7 +164,7 @@ top_ps ()
   P run -d --network none --name topc "$IMAGE" sh -c 'sleep 1000 & sleep 999' >/dev/null || return 1
   out=$(P top topc pid args) || return 1
   grep -q 'sleep 1000' <<<"$out" && grep -q 'sleep 999' <<<"$out" || fail "top: $out" || return 1
-  P rm -f -t 0 topc >/dev/null
+  P_rm -f -t 0 topc
 }
 t "top lists the container's processes" top_ps
 
@@ -179,7 +179,7 @@ restart_cmd ()
   [[ $pid1 != "$pid2" ]] || fail "same pid $pid1 after restart" || return 1
   ! kill -0 "$pid1" 2>/dev/null || fail "old process $pid1 still alive" || return 1
   wait_for 50 out_is 2 logs_count rst run || fail "logs: $(P logs rst)" || return 1
-  P rm -f -t 0 rst >/dev/null
+  P_rm -f -t 0 rst
 }
 t "restart runs the container again" restart_cmd
 
@@ -193,7 +193,7 @@ restart_policy ()
   n=$(P logs rpol | grep -c try)
   expect_eq "$n" 2 "runs" || return 1
   expect_eq "$(P inspect -f '{{.State.ExitCode}}' rpol)" 3 "exit code" || return 1
-  P rm rpol >/dev/null
+  P_rm rpol
 }
 t "restart policy on-failure:1" restart_policy
 
@@ -203,7 +203,7 @@ stats_cmd ()
   P run -d --network none --name stc --memory 64m "$IMAGE" sleep 1000 >/dev/null || return 1
   out=$(P stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}' stc) || return 1
   expect_match "$out" '^stc [0-9.]+[kMG]?i?B / 6[0-9.]+MB 1$' "stats" || return 1
-  P rm -f -t 0 stc >/dev/null
+  P_rm -f -t 0 stc
 }
 t "stats reads the container's cgroup" stats_cmd
 
@@ -213,7 +213,7 @@ logs_cmd ()
   P run --network none --name lg "$IMAGE" sh -c 'echo one; sleep 0.2; echo two >&2; sleep 0.2; echo three' >/dev/null 2>&1 || return 1
   out=$(P logs lg 2>&1) || return 1
   expect_eq "$out" $'one\ntwo\nthree' "logs" || return 1
-  P rm lg >/dev/null
+  P_rm lg
 }
 t "logs holds stdout and stderr" logs_cmd
 
@@ -224,7 +224,7 @@ attach_cmd ()
   out=$(echo hello | P attach att 2>&1)
   expect_eq "$out" "got:hello" "attach output" || return 1
   P wait att >/dev/null
-  P rm att >/dev/null
+  P_rm att
 }
 t "attach connects stdin and stdout" attach_cmd
 
