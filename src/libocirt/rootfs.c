@@ -13,10 +13,24 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/mount.h>
 
 #include "mounts.h"
 #include "rootfs.h"
 #include "util.h"
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef FSOPEN_CLOEXEC
+#define FSOPEN_CLOEXEC 0x00000001
+#endif
+#ifndef FSMOUNT_CLOEXEC
+#define FSMOUNT_CLOEXEC 0x00000001
+#endif
 
 static int
 parse_propagation (const oci_linux *l, unsigned long *out, ocirt_error_t *err)
@@ -266,8 +280,66 @@ open_dev_null (int rootfd, ocirt_error_t *err)
   return steal_fd (&fd);
 }
 
+/* Masked and read-only paths are set up after pivot_root, when the only
+   /proc is the container's own, where a config mount may have replaced
+   /proc/1 (the init's "self").  So their mounts are made by fd with the
+   mount API (open_tree, fsmount, mount_setattr, move_mount) and never name
+   a path.  Kernels without that API (before 5.2; mount_setattr 5.12)
+   get mount(2) on /proc/self/fd/N, as before.  */
+
+/* Attach the detached mount TREE onto DST.  */
 static int
-mask_path (int rootfd, const char *path, int *devnull, ocirt_error_t *err)
+attach_tree (int tree, int dst)
+{
+  return (int)syscall (SYS_move_mount, tree, "", dst, "",
+                       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+/* An empty read-only tmpfs, detached: each masked directory gets a clone
+   of it.  -1 with errno ENOSYS when the kernel lacks the mount API.  */
+static int
+open_mask_tmpfs (void)
+{
+  cleanup_close int fsfd = -1;
+
+  fsfd = (int)syscall (SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+  if (fsfd < 0)
+    return -1;
+  if (syscall (SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "source", "tmpfs", 0)
+          < 0
+      || syscall (SYS_fsconfig, fsfd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0
+      || syscall (SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -1;
+  return (int)syscall (SYS_fsmount, fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+}
+
+int
+ocirt_bind_by_fd (int src, int dst, bool rec, uint64_t attr)
+{
+  cleanup_close int tree = -1;
+
+  tree = (int)syscall (SYS_open_tree, src, "",
+                       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH
+                           | (rec ? AT_RECURSIVE : 0));
+  if (tree < 0)
+    return -1;
+  if (attr)
+    {
+      struct mount_attr a = { 0 };
+
+      a.attr_set = attr;
+      if (syscall (SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &a, sizeof (a))
+          < 0)
+        return -1;
+    }
+  return attach_tree (tree, dst);
+}
+
+/* Mask PATH: the null device over a file, an empty read-only tmpfs over a
+   directory.  *DEVNULL and *EMPTY hold what the next paths reuse.  */
+static int
+mask_path (int rootfd, const char *path, int *devnull, int *empty,
+           ocirt_error_t *err)
 {
   cleanup_close int fd = -1;
   char dp[64], sp[64];
@@ -278,9 +350,15 @@ mask_path (int rootfd, const char *path, int *devnull, ocirt_error_t *err)
     return 0;
   if (fd < 0 || fstat (fd, &st) < 0)
     return ocirt_error_errno (err, "open masked path \"%s\"", path);
-  ocirt_fd_path (fd, dp, sizeof (dp));
   if (S_ISDIR (st.st_mode))
     {
+      if (*empty < 0)
+        *empty = open_mask_tmpfs ();
+      if (*empty >= 0 && ocirt_bind_by_fd (*empty, fd, false, 0) == 0)
+        return 0;
+      if (errno != ENOSYS)
+        return ocirt_error_errno (err, "mask \"%s\"", path);
+      ocirt_fd_path (fd, dp, sizeof (dp));
       if (mount ("tmpfs", dp, "tmpfs", MS_RDONLY, NULL) < 0)
         return ocirt_error_errno (err, "mask \"%s\"", path);
       return 0;
@@ -291,6 +369,11 @@ mask_path (int rootfd, const char *path, int *devnull, ocirt_error_t *err)
       if (*devnull < 0)
         return ocirt_error_wrap (err, "mask \"%s\"", path);
     }
+  if (ocirt_bind_by_fd (*devnull, fd, false, 0) == 0)
+    return 0;
+  if (errno != ENOSYS)
+    return ocirt_error_errno (err, "mask \"%s\"", path);
+  ocirt_fd_path (fd, dp, sizeof (dp));
   ocirt_fd_path (*devnull, sp, sizeof (sp));
   if (mount (sp, dp, NULL, MS_BIND, NULL) < 0)
     return ocirt_error_errno (err, "mask \"%s\"", path);
@@ -308,6 +391,15 @@ readonly_path (int rootfd, const char *path, ocirt_error_t *err)
     return 0;
   if (fd < 0)
     return ocirt_error_errno (err, "open read-only path \"%s\"", path);
+  /* The tree is read-only before it is attached: the path is never seen
+     writable.  Only the top mount, as runc does.  */
+  if (ocirt_bind_by_fd (fd, fd, true,
+                        MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV
+                            | MOUNT_ATTR_NOEXEC)
+      == 0)
+    return 0;
+  if (errno != ENOSYS)
+    return ocirt_error_errno (err, "bind mount read-only path \"%s\"", path);
   ocirt_fd_path (fd, dp, sizeof (dp));
   if (mount (dp, dp, NULL, MS_BIND | MS_REC, NULL) < 0)
     return ocirt_error_errno (err, "bind mount read-only path \"%s\"", path);
@@ -347,7 +439,7 @@ int
 ocirt_rootfs_finalize (struct ocirt_init_ctx *c, ocirt_error_t *err)
 {
   const oci_linux *l = c->spec->linux;
-  cleanup_close int rootfd = -1, devnull = -1;
+  cleanup_close int rootfd = -1, devnull = -1, empty = -1;
   unsigned long prop;
   size_t i;
 
@@ -355,7 +447,7 @@ ocirt_rootfs_finalize (struct ocirt_init_ctx *c, ocirt_error_t *err)
   if (rootfd < 0)
     return ocirt_error_errno (err, "open \"/\"");
   for (i = 0; l && i < l->masked_paths_len; i++)
-    if (mask_path (rootfd, l->masked_paths[i], &devnull, err) < 0)
+    if (mask_path (rootfd, l->masked_paths[i], &devnull, &empty, err) < 0)
       return -1;
   for (i = 0; l && i < l->readonly_paths_len; i++)
     if (readonly_path (rootfd, l->readonly_paths[i], err) < 0)

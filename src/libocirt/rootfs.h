@@ -4,6 +4,7 @@
 #define OCIRT_ROOTFS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include "error.h"
@@ -54,8 +55,16 @@ int ocirt_mkfile_in_root (int rootfd, const char *path, mode_t mode,
 int ocirt_open_parent_in_root (int rootfd, const char *path, char **base,
                                ocirt_error_t *err);
 
-/* "/proc/self/fd/N": a mount target or source that cannot be swapped.  */
+/* "/proc/self/fd/N": a mount target or source that cannot be swapped
+   while the host's /proc is the one in place (before pivot_root).  */
 void ocirt_fd_path (int fd, char *buf, size_t len);
+
+/* Bind the file or directory SRC over DST, both held as fds, with the
+   mount API (open_tree, mount_setattr, move_mount): no path is looked up.
+   ATTR (MOUNT_ATTR_*) is added to the top mount before it is attached;
+   REC binds the mounts below SRC too.  -1 with errno set; ENOSYS on a
+   kernel without the API (before 5.2, mount_setattr before 5.12).  */
+int ocirt_bind_by_fd (int src, int dst, bool rec, uint64_t attr);
 
 /* Tests only: behave as if openat2 were missing (component walk).  */
 void ocirt_openat2_disable (bool disable);

@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <termios.h>
 
+#include "rootfs.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -111,6 +112,12 @@ bind_console (int peer, ocirt_error_t *err)
 
   if (target < 0)
     return -1;
+  /* After pivot_root: the container's /proc must not name the fds.  */
+  if (ocirt_bind_by_fd (peer, target, false, 0) == 0)
+    return 0;
+  if (errno != ENOSYS)
+    return ocirt_error_errno (err, "bind-mount the pty peer on "
+                                   "\"/dev/console\"");
   snprintf (src, sizeof src, "/proc/self/fd/%d", peer);
   snprintf (dst, sizeof dst, "/proc/self/fd/%d", target);
   if (mount (src, dst, NULL, MS_BIND, NULL) < 0)

@@ -292,6 +292,62 @@ escape_target ()
   [[ $(cat "/proc/$VICTIM_PID/oom_score_adj") == "$before" ]]
 }
 
+@test "masked and read-only paths are mounted by fd, whatever is mounted over /proc/1" {
+  # The same /proc/1 over-mount as above, with the default masked and
+  # read-only paths: they are set up after pivot_root, where a name such
+  # as /proc/self/fd/N would lead into the other process's fds.
+  sleep 3600 &
+  VICTIM_PID=$!
+  make_bundle "$BUNDLE" sleep 3600
+  update_config --arg v "/proc/$VICTIM_PID" '.mounts += [
+    {"destination": "/proc/1", "type": "bind", "source": $v, "options": ["bind"]}]'
+  [[ $(jq -r '.linux.maskedPaths | index("/proc/keys")' "$BUNDLE/config.json") != null ]] \
+    || fail "the default config masks no /proc/keys"
+  id=$(new_id)
+  start_container "$id"
+  run ocirt exec "$id" cat /proc/1/cmdline
+  assert_success
+  assert_output --partial 3600
+  # /proc/keys is the null device, /proc/acpi an empty read-only tmpfs
+  run ocirt exec "$id" sh -c 'stat -c %t:%T /proc/keys; ls -A /proc/acpi | wc -l;
+    awk "\$5 == \"/proc/acpi\" { print \$6, \$9 }" /proc/self/mountinfo'
+  assert_success
+  assert_line -n 0 1:3
+  assert_line -n 1 0
+  assert_line -n 2 --regexp '^ro,.* tmpfs$'
+  # /proc/sys is read-only (nosuid, nodev, noexec) and refuses a write
+  run ocirt exec "$id" sh -c 'awk "\$5 == \"/proc/sys\" { print \$6 }" /proc/self/mountinfo;
+    (echo x >/proc/sys/kernel/domainname) 2>/dev/null; echo write=$?'
+  assert_success
+  assert_line -n 0 --regexp '^ro,nosuid,nodev,noexec'
+  assert_line -n 1 write=1
+  # nothing was mounted in the other process's (the host's) namespace
+  [[ -z $(awk '$5 == "/proc/acpi" || $5 == "/proc/keys"' "/proc/$VICTIM_PID/mountinfo") ]] \
+    || fail "a masked path was mounted in the host's mount namespace"
+}
+
+@test "without the mount API, masked and read-only paths are still made" {
+  # Kernels before 5.2 (mount_setattr: 5.12) have no mount API: masked
+  # and read-only paths fall back to mount(2) on /proc/self/fd/N.
+  local enosys real
+  enosys=$(cd "$BATS_TEST_DIRNAME/.." && pwd)/helpers/enosys
+  [[ -x $enosys ]] || skip "$enosys not built (make check builds it)"
+  real=$OCIRT
+  OCIRT=$BATS_TEST_TMPDIR/ocirt-nomountapi
+  printf '#!/bin/sh\nexec "%s" fsopen,open_tree,move_mount,mount_setattr "%s" "$@"\n' \
+    "$enosys" "$real" >"$OCIRT"
+  chmod 0755 "$OCIRT"
+  make_bundle "$BUNDLE" sh -c 'stat -c %t:%T /proc/keys; ls -A /proc/acpi | wc -l;
+    awk "\$5 == \"/proc/acpi\" || \$5 == \"/proc/sys\" { print \$5, \$6 }" /proc/self/mountinfo'
+  id=$(new_id)
+  run ocirt run --bundle "$BUNDLE" "$id" </dev/null
+  assert_success
+  assert_line -n 0 1:3
+  assert_line -n 1 0
+  assert_line --regexp '^/proc/acpi ro,'
+  assert_line --regexp '^/proc/sys ro,nosuid,nodev,noexec'
+}
+
 @test "CVE-2024-21626: process.cwd as /proc/self/fd/N fails or stays inside" {
   local n
   echo marker >"$BUNDLE.host-marker" 2>/dev/null || true
