@@ -103,7 +103,7 @@ pod_shared ()
   done
   out=$(P run --rm --pod pd "$IMAGE" sh -c 'hostname; ls /dev/shm; ps -o args | grep -c "^sleep 1000"')
   expect_eq "$out" $'podhost\na\n1' "hostname, shm and processes of the pod" || return 1
-  P pod rm -f -t 0 pd >/dev/null
+  P_rm pod -f -t 0 pd
 }
 t "a pod shares ipc, net, uts and pid namespaces" pod_shared
 

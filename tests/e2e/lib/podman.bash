@@ -138,28 +138,36 @@ EOC
   rm -rf "$W/rootfs.tar"
 }
 
-# P_rm [OPTIONS] NAME: podman rm of one container.  Debian's podman 4.3
-# has a known race between "rm" and the cleanup process conmon starts when
-# the container exits (podman issues 11594 and 17216, seen there with
-# crun and --uidmap on vfs): the removal can fail with "unlinkat
-# .../userdata/shm: device or resource busy".  Only that failure is
-# retried, twice, a second apart.  A second later the shm mount it names
-# must be free (a mount something still holds fails the scenario), and
-# the container is removed or gone.  Any other failure, or the same one
-# three times, fails.
+# P_rm [pod] [OPTIONS] NAME: podman rm (or pod rm) of one container (or
+# pod).  Debian's podman 4.3 has a known race between "rm" and the cleanup
+# process conmon starts when the container exits (podman issues 11594 and
+# 17216, seen there with crun and --uidmap on vfs): the removal can fail
+# with "unlinkat .../userdata/shm: device or resource busy".  Only that
+# failure is retried, twice, a second apart.  A second later the shm
+# mount it names must be free (a mount something still holds fails the
+# scenario), and the container is removed or gone.  Any other failure, or
+# the same one three times, fails.
 P_rm ()
 {
-  local out i shm name=${!#}
+  local out i shm kind=container name=${!#}
+  if [[ $1 == pod ]]; then
+    kind=pod
+    shift
+  fi
   for i in 1 2 3; do
-    out=$(P rm "$@" 2>&1) && return 0
+    if [[ $kind == pod ]]; then
+      out=$(P pod rm "$@" 2>&1) && return 0
+    else
+      out=$(P rm "$@" 2>&1) && return 0
+    fi
     [[ $out == *"device or resource busy"* ]] || break
-    { echo "podman rm $name: podman's EBUSY race, retried:"; echo "$out"; } >>"$W/races.log"
+    { echo "podman $kind rm $name: podman's EBUSY race, retried:"; echo "$out"; } >>"$W/races.log"
     sleep 1
     shm=$(grep -o '/[^ :]*/userdata/shm' <<<"$out" | head -n1)
     if [[ -n $shm ]] && mountpoint -q "$shm"; then
       umount "$shm" || fail "$shm is still busy a second after podman rm" || return 1
     fi
-    P container exists "$name" || return 0
+    P "$kind" exists "$name" || return 0
   done
   echo "$out" >&2
   return 1
