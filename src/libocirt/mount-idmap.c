@@ -24,19 +24,10 @@
 #include <linux/magic.h>
 #include <linux/mount.h>
 
+#include "mount-api.h"
 #include "mounts.h"
 #include "rootfs.h"
 #include "util.h"
-
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef MOUNT_ATTR_IDMAP
-#define MOUNT_ATTR_IDMAP 0x00100000
-#endif
 
 /* Trees made by ocirt_idmap_prepare, by index in mounts[]; -1 when none.
    The init is one single-threaded process: file-level state is enough.  */

@@ -21,21 +21,9 @@
 #include <linux/mount.h>
 #include <linux/openat2.h>
 
+#include "mount-api.h"
 #include "procfs.h"
 #include "util.h"
-
-#ifndef FSOPEN_CLOEXEC
-#define FSOPEN_CLOEXEC 0x00000001
-#endif
-#ifndef FSMOUNT_CLOEXEC
-#define FSMOUNT_CLOEXEC 0x00000001
-#endif
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
 
 /* The root directory of every procfs instance.  */
 #define PROC_ROOT_INO 1

@@ -15,22 +15,10 @@
 #include <unistd.h>
 #include <linux/mount.h>
 
+#include "mount-api.h"
 #include "mounts.h"
 #include "rootfs.h"
 #include "util.h"
-
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef FSOPEN_CLOEXEC
-#define FSOPEN_CLOEXEC 0x00000001
-#endif
-#ifndef FSMOUNT_CLOEXEC
-#define FSMOUNT_CLOEXEC 0x00000001
-#endif
 
 static int
 parse_propagation (const oci_linux *l, unsigned long *out, ocirt_error_t *err)
