@@ -141,11 +141,17 @@ ocirt_sync_recv (int fd, struct ocirt_sync_msg *m, ocirt_error_t *err)
   ssize_t r;
 
   m->nfds = 0;
-  do
-    r = recvmsg (fd, &mh, MSG_CMSG_CLOEXEC);
-  while (r < 0 && errno == EINTR);
-  if (r < 0)
+  /* A peer that exits with messages of ours unread makes the next
+     receive fail once with ECONNRESET, ahead of what it sent before
+     exiting (its error message): that error is consumed by the failed
+     call, so receive again to get the messages, then the end.  */
+  for (int resets = 0;;)
     {
+      r = recvmsg (fd, &mh, MSG_CMSG_CLOEXEC);
+      if (r >= 0)
+        break;
+      if (errno == EINTR || (errno == ECONNRESET && resets++ < 2))
+        continue;
       if (errno == ECONNRESET)
         return 0;
       return ocirt_error_set (err, errno, "sync: receive");

@@ -140,6 +140,27 @@ assert_no_leftovers ()
   done
 }
 
+@test "an early init failure always reaches the user as the init's message" {
+  # The init fails at its mounts and exits while a message of the runtime
+  # may still be unread in its socket: the runtime's next receive then
+  # fails once with ECONNRESET ahead of the init's error message, which
+  # was lost in about 1 run of 30 before that was handled.
+  local src=$BATS_TEST_TMPDIR/src i lost=0
+  mkdir -p "$src"
+  make_bundle "$BUNDLE" true
+  update_config --arg s "$src" '.mounts += [{"destination": "/mnt/i", "type": "bind",
+    "source": $s, "options": ["bind", "idmap"]}]'
+  for ((i = 0; i < 50; i++)); do
+    run ocirt run --bundle "$BUNDLE" "$(new_id)" </dev/null
+    assert_failure
+    [[ $output == *'idmapped mount on "/mnt/i" without uidMappings'* ]] || {
+      lost=$((lost + 1))
+      echo "# run $i: $output" >&3
+    }
+  done
+  ((lost == 0)) || fail "the init's message was lost in $lost of 50 runs"
+}
+
 @test "a failing createRuntime hook leaves nothing behind" {
   make_bundle "$BUNDLE"
   id=$(new_id)
