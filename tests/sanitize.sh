@@ -114,7 +114,9 @@ if ((rc != 0)); then
   exit 1
 fi
 ocirt=$build/src/ocirt
-if ldd "$ocirt" 2>/dev/null | grep -q libasan; then
+# (the whole output read first: with pipefail, a "grep -q" that stops
+# early can kill ldd with SIGPIPE and fail the pipeline)
+if [[ $(ldd "$ocirt" 2>/dev/null) == *libasan* ]]; then
   tap 0 "ocirt is linked with ASan"
 else
   tap 1 "ocirt is linked with ASan"

@@ -106,7 +106,7 @@ run_detached ()
   local id pid st
   id=$(P run -d --network none --name det "$IMAGE" sleep 1000) || return 1
   expect_eq "$(status_of det)" running "status after run -d" || return 1
-  P ps --format '{{.Names}} {{.Status}}' | grep -q '^det Up' || fail "not listed by ps" || return 1
+  grep -q '^det Up' <<<"$(P ps --format '{{.Names}} {{.Status}}')" || fail "not listed by ps" || return 1
   pid=$(pid_of det)
   grep -q sleep "/proc/$pid/cmdline" || fail "host pid $pid is not the sleep" || return 1
   [[ -d /run/ocirt/$id ]] || fail "no ocirt state for $id under /run/ocirt" || return 1

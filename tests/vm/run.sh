@@ -89,7 +89,7 @@ fetch_kernel ()
 copy_libraries ()
 {
   local lib
-  readelf -lW "$OCIRT" 2>/dev/null | grep -q 'program interpreter' || return 0
+  [[ $(readelf -lW "$OCIRT" 2>/dev/null) == *'program interpreter'* ]] || return 0
   for lib in $(ldd "$OCIRT" | grep -o '/[^ ]*'); do
     cp -L --parents "$lib" "$1" || return 1
   done
