@@ -438,26 +438,6 @@ describe_death (struct create_ctx *c, ocirt_error_t *err)
   return ocirt_error_set (err, 0, "container init closed the sync channel");
 }
 
-/* A send failed with EPIPE: the init is gone, and what it said before
-   going (its error) is still queued.  Report that, or how it died.  */
-static int
-init_gone (struct create_ctx *c, ocirt_error_t *err)
-{
-  for (;;)
-    {
-      struct ocirt_sync_msg m;
-      int r = ocirt_sync_recv (c->sync_fd, &m, err);
-
-      if (r < 0)
-        return -1;
-      if (r == 0)
-        return describe_death (c, err);
-      if (m.type == OCIRT_SYNC_ERROR)
-        return ocirt_sync_error_from_msg (&m, err);
-      ocirt_sync_close_fds (&m);
-    }
-}
-
 static int
 sync_loop (struct create_ctx *c, ocirt_error_t *err)
 {
@@ -734,9 +714,10 @@ do_create (struct create_ctx *c, ocirt_error_t *err)
   if (send_config (c, err) < 0)
     return -1;
   /* While the init execs and reads its config.  An init that failed
-   before it read this may be gone already.  */
-  if (send_cgroup (c, err) < 0)
-    return err->errnum == EPIPE ? init_gone (c, err) : -1;
+     before it read this may be gone already (EPIPE): its error message
+     is still queued, and the sync loop reports it, or how it died.  */
+  if (send_cgroup (c, err) < 0 && err->errnum != EPIPE)
+    return -1;
   if (sync_loop (c, err) < 0)
     return -1;
   /* Limits go on once the init has built the container and waits for
